@@ -1,0 +1,120 @@
+//! What each subcommand does, on top of the library. `run` is the binary's whole job.
+
+pub mod auth;
+mod demo;
+mod doctor;
+mod import;
+pub mod prices;
+pub mod reconcile;
+mod report;
+mod sync;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use chrono::NaiveDate;
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, LoadedConfig, Origin};
+use crate::store::Store;
+
+/// Exit code for a DB held by another process (EX_TEMPFAIL).
+pub const EXIT_LOCKED: i32 = 75;
+
+/// The exit code an error maps to: 75 for a locked DB, 1 otherwise.
+pub fn exit_code(err: &anyhow::Error) -> i32 {
+    match err.downcast_ref::<crate::store::StoreError>() {
+        Some(crate::store::StoreError::Locked { .. }) => EXIT_LOCKED,
+        _ => 1,
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Some(Command::Demo(args)) => demo::run(&cli, args),
+        Some(Command::Import { what }) => import::run(&cli, what),
+        Some(Command::Report(args)) => report::run(&cli, args),
+        Some(Command::Prices { cmd }) => prices::run(&cli, cmd),
+        Some(Command::Reconcile(args)) => reconcile::run(&cli, args),
+        Some(Command::Sync(args)) => sync::run_cmd(&cli, args),
+        Some(Command::Auth { cmd }) => auth::run(cmd),
+        Some(Command::Doctor) => doctor::run(&cli),
+        None => {
+            let ctx = Context::open(&cli)?;
+            let today = ctx.today()?;
+            crate::tui::run(ctx.store, ctx.config, today)
+        }
+    }
+}
+
+/// An open DB with the config that applies to it.
+pub struct Context {
+    pub store: Store,
+    pub config: LoadedConfig,
+    pub db_path: PathBuf,
+}
+
+impl Context {
+    pub fn open(cli: &Cli) -> anyhow::Result<Context> {
+        let db_path = cli.db.clone().unwrap_or_else(crate::paths::default_db);
+        Self::open_at(cli, db_path)
+    }
+
+    pub fn open_at(cli: &Cli, db_path: PathBuf) -> anyhow::Result<Context> {
+        // An explicit config is checked before the DB is touched: a bad config changes nothing.
+        let explicit = cli.config.as_deref().map(config::load_file).transpose()?;
+        let store = Store::open(&db_path)?;
+        crate::prices::ensure_shipped(&store)?;
+        let config = match explicit {
+            Some(c) => c,
+            None => resolve_config(None, &store, &db_path)?,
+        };
+        tracing::info!(db = %db_path.display(), config = %config.origin.describe(), "opened");
+        Ok(Context {
+            store,
+            config,
+            db_path,
+        })
+    }
+
+    /// The date views are computed for: `TOLLGATE_TODAY`, else a demo DB's as-of date, else today (UTC).
+    pub fn today(&self) -> anyhow::Result<NaiveDate> {
+        if let Ok(t) = std::env::var("TOLLGATE_TODAY") {
+            return NaiveDate::parse_from_str(&t, "%Y-%m-%d").with_context(|| {
+                format!("TOLLGATE_TODAY={t} is not a date; write it as YYYY-MM-DD")
+            });
+        }
+        if let Some(d) = self.store.setting("demo_as_of")? {
+            if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
+                return Ok(d);
+            }
+        }
+        Ok(chrono::Utc::now().date_naive())
+    }
+}
+
+/// `--config`/TOLLGATE_CONFIG (errors are fatal), else the config stored with the DB (the
+/// demo's), else the user's tollgate.toml if it exists, else the embedded defaults.
+pub fn resolve_config(
+    explicit: Option<&Path>,
+    store: &Store,
+    db_path: &Path,
+) -> anyhow::Result<LoadedConfig> {
+    if let Some(p) = explicit {
+        return Ok(config::load_file(p)?);
+    }
+    if let Some(text) = store.setting("config_toml")? {
+        let origin = Origin::Stored(db_path.to_path_buf());
+        let cfg = config::parse(&text, &origin.describe())?;
+        return Ok(LoadedConfig {
+            config: cfg,
+            origin,
+            text,
+        });
+    }
+    let user = crate::paths::default_config();
+    if user.exists() {
+        return Ok(config::load_file(&user)?);
+    }
+    Ok(config::defaults())
+}

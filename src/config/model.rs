@@ -1,0 +1,232 @@
+//! The shape of tollgate.toml (PRODUCT section 3). Unknown keys are errors.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub sources: BTreeMap<String, SourceConfig>,
+    #[serde(default)]
+    pub sync: SyncConfig,
+    #[serde(default)]
+    pub use_cases: Vec<UseCase>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+    #[serde(default)]
+    pub categories: Vec<CategoryRule>,
+    #[serde(default)]
+    pub gates: GateConfig,
+    #[serde(default)]
+    pub forecast: ForecastConfig,
+    #[serde(default)]
+    pub ui: UiConfig,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    Openai,
+    Anthropic,
+    Aws,
+    Gcp,
+    Modal,
+    Focus,
+    Gateway,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SourceConfig {
+    pub kind: SourceKind,
+    pub base_url: Option<String>,
+    pub endpoint_url: Option<String>,
+    pub bigquery_url: Option<String>,
+    pub token_url: Option<String>,
+    pub tag_key: Option<String>,
+    pub services: Option<Vec<String>>,
+    pub project: Option<String>,
+    pub table: Option<String>,
+    pub path: Option<String>,
+    pub report_file: Option<String>,
+    pub account_id: Option<String>,
+    pub trailing_days: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct SyncConfig {
+    pub interval_minutes: u32,
+    pub trailing_days: u32,
+}
+
+impl Default for SyncConfig {
+    fn default() -> Self {
+        SyncConfig {
+            interval_minutes: 15,
+            trailing_days: 3,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum UseCaseKind {
+    Feature,
+    Pilot,
+    Platform,
+    Experiment,
+}
+
+impl UseCaseKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UseCaseKind::Feature => "feature",
+            UseCaseKind::Pilot => "pilot",
+            UseCaseKind::Platform => "platform",
+            UseCaseKind::Experiment => "experiment",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UseCase {
+    pub id: String,
+    pub name: String,
+    pub kind: UseCaseKind,
+    pub outcome: Option<String>,
+    pub owner: Option<String>,
+    pub cost_centre: Option<String>,
+}
+
+/// Match keys: all optional, all must hold; values exact, `*` a wildcard.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RuleMatch {
+    pub source: Option<String>,
+    pub provider: Option<String>,
+    pub service: Option<String>,
+    pub sub_account: Option<String>,
+    pub api_key: Option<String>,
+    pub model: Option<String>,
+    /// `key=value`
+    pub tag: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SplitBy {
+    Tokens,
+    Requests,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub use_case: Option<String>,
+    pub split: Option<BTreeMap<String, Decimal>>,
+    pub split_by: Option<SplitBy>,
+    /// The use cases a `split_by` rule divides between.
+    pub use_cases: Option<Vec<String>>,
+    #[serde(rename = "match")]
+    pub matches: RuleMatch,
+}
+
+/// Overrides of the default category of matching rows.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRule {
+    pub category: Category,
+    #[serde(rename = "match")]
+    pub matches: RuleMatch,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    LlmApi,
+    EmbeddingsVector,
+    Experimentation,
+    Other,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [
+        Category::LlmApi,
+        Category::EmbeddingsVector,
+        Category::Experimentation,
+        Category::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::LlmApi => "llm_api",
+            Category::EmbeddingsVector => "embeddings_vector",
+            Category::Experimentation => "experimentation",
+            Category::Other => "other",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Category::LlmApi => "LLM APIs",
+            Category::EmbeddingsVector => "Embeddings + vector DB",
+            Category::Experimentation => "Experimentation",
+            Category::Other => "Other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct GateConfig {
+    pub feature_min_usd: Decimal,
+    pub feature_growth: Decimal,
+    pub pilot_min_usd: Decimal,
+    pub jump_pct: Decimal,
+    pub approved_baseline_usd: Decimal,
+}
+
+impl Default for GateConfig {
+    fn default() -> Self {
+        GateConfig {
+            feature_min_usd: Decimal::from(3000),
+            feature_growth: Decimal::from(2),
+            pilot_min_usd: Decimal::from(1000),
+            jump_pct: Decimal::from(20),
+            approved_baseline_usd: Decimal::from(30000),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ForecastConfig {
+    pub targets: Vec<Decimal>,
+}
+
+impl Default for ForecastConfig {
+    fn default() -> Self {
+        ForecastConfig {
+            targets: vec![Decimal::from(50000), Decimal::from(80000)],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    pub theme: String,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            theme: "dark".to_string(),
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! File imports: FOCUS cost exports (CSV, Parquet, zip of CSVs).
+
+pub mod focus;
+mod focus_columns;

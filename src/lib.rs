@@ -1,0 +1,23 @@
+//! tollgate: a FinOps cockpit for tokens and GPUs. The library holds everything; the
+//! `tollgate` binary parses the command line and maps errors to exit codes.
+
+pub mod alloc;
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod credentials;
+pub mod demo;
+pub mod import;
+pub mod logging;
+pub mod money;
+pub mod month;
+pub mod normalize;
+pub mod overview;
+pub mod paths;
+pub mod prices;
+pub mod reconcile;
+pub mod report;
+pub mod sources;
+pub mod store;
+pub mod sync;
+pub mod tui;

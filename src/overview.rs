@@ -1,0 +1,340 @@
+//! The Overview tab's data, with no UI: month to date, the projected month end against the
+//! approved baseline and the G3 line, spend by category (with daily series for sparklines) and
+//! by provider, top use cases month over month, the unallocated share and the cost-per-outcome
+//! metrics. The complete month comes from [`crate::report::month_report`], so the cockpit and
+//! `tollgate report` show the same numbers.
+
+use std::collections::HashMap;
+
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use duckdb::params;
+use rust_decimal::Decimal;
+
+use crate::config::{Category, Config};
+use crate::money::{self, cents, cents_summing_to};
+use crate::month::Month;
+use crate::report::{self, MonthReport, ProviderCost};
+use crate::store::{sql, Store, StoreError};
+
+const DAILY_BY_CATEGORY: &str = include_str!("../queries/overview_daily_by_category.sql");
+const FRESHNESS: &str = include_str!("../queries/overview_freshness.sql");
+
+/// Days averaged to project the month end (the G3 `projected` rule, PRODUCT section 1).
+pub const PROJECTION_WINDOW_DAYS: u32 = 14;
+/// Days of the per-category sparklines.
+pub const SPARK_DAYS: u32 = 30;
+
+/// The three minimum-viable cost-per-outcome metrics: (outcome name in the config, label).
+pub const OUTCOME_METRICS: [(&str, &str); 3] = [
+    ("wau", "per weekly active AI user"),
+    ("tickets_deflected", "per ticket deflected"),
+    ("prs_generated", "per generated PR"),
+];
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Overview {
+    /// The "as of" date; the month in progress is its month.
+    pub today: NaiveDate,
+    pub month: Month,
+    /// The latest ChargePeriodEnd in the ledger (None when it is empty).
+    pub data_through: Option<NaiveDateTime>,
+    /// Rows of `month` with ChargePeriodStart before the day after `today`, to the cent.
+    pub month_to_date: Decimal,
+    pub projection: Projection,
+    pub baseline: Decimal,
+    pub jump_pct: Decimal,
+    /// baseline x (1 + jump_pct / 100): above it the G3 gate fires.
+    pub g3_line: Decimal,
+    /// Month to date per category (every category, in [`Category::ALL`] order), lines adding up
+    /// to `month_to_date`.
+    pub by_category: Vec<CategorySpend>,
+    /// Month to date per provider, largest first, adding up to `month_to_date`.
+    pub by_provider: Vec<ProviderCost>,
+    /// Month to date that no rule allocates.
+    pub unallocated: Decimal,
+    /// `unallocated` as a percentage of `month_to_date` (one decimal), None when nothing is spent.
+    pub unallocated_pct: Option<Decimal>,
+    /// The latest complete month (as `tollgate report` picks it), with its prior month.
+    pub report: MonthReport,
+    /// The configured cost-per-outcome metrics of `report.month`.
+    pub outcomes: Vec<OutcomeMetric>,
+}
+
+/// The month end projected from a trailing daily average.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    pub month_end: Decimal,
+    /// Cost of the window / its days, to the cent (shown; `month_end` uses the exact value).
+    pub daily_average: Decimal,
+    /// The window, both ends inclusive: the `PROJECTION_WINDOW_DAYS` days ending `today`.
+    pub window_first: NaiveDate,
+    pub window_last: NaiveDate,
+    pub window_days: u32,
+    pub days_in_month: u32,
+}
+
+impl Projection {
+    /// How the projection was made, for people.
+    pub fn method(&self) -> String {
+        format!(
+            "trailing {}-day daily average ({} to {}) x {} days in month",
+            self.window_days, self.window_first, self.window_last, self.days_in_month
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CategorySpend {
+    pub category: Category,
+    pub cost: Decimal,
+    /// Allocated cost per day for the `SPARK_DAYS` days ending `today`, oldest first (exact).
+    pub daily: Vec<Decimal>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeMetric {
+    pub metric: String,
+    pub label: &'static str,
+    pub use_case: String,
+    pub cost: Decimal,
+    pub outcome_value: Option<Decimal>,
+    pub cost_per_outcome: Option<Decimal>,
+}
+
+impl Overview {
+    pub fn over_g3_line(&self) -> bool {
+        self.projection.month_end > self.g3_line
+    }
+}
+
+/// Month-over-month change in percent (one decimal); None when there is no prior spend.
+pub fn change_pct(cost: Decimal, prior: Option<Decimal>) -> Option<Decimal> {
+    let prior = prior.filter(|p| !p.is_zero())?;
+    Some(((cost - prior) / prior.abs() * Decimal::ONE_HUNDRED).round_dp(1))
+}
+
+/// Loads everything the Overview shows. Refreshes the allocation from `config`.
+pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview, StoreError> {
+    // month_report refreshes the allocation, which the queries below need too.
+    let report_month = report::default_month(store, today)?;
+    let report = report::month_report(store, config, report_month)?;
+
+    let month = Month::of(today);
+    let tomorrow = next_day(today);
+    let (mtd_start, mtd_end) = (month.first_day(), tomorrow);
+    let month_to_date_exact = range_total(store, mtd_start, mtd_end)?;
+    let month_to_date = cents(month_to_date_exact);
+
+    let by_category = category_spend(store, today, mtd_start, mtd_end, month_to_date_exact)?;
+
+    let providers = range_pairs(store, sql::MONTH_BY_PROVIDER, mtd_start, mtd_end)?;
+    let rounded = cents_summing_to(
+        &providers.iter().map(|p| p.1).collect::<Vec<_>>(),
+        month_to_date_exact,
+    );
+    let by_provider = providers
+        .into_iter()
+        .zip(rounded)
+        .map(|((p, _), cost)| ProviderCost {
+            provider: p.unwrap_or_default(),
+            cost,
+        })
+        .collect();
+
+    let unallocated_exact: Decimal =
+        range_pairs(store, sql::MONTH_BY_USE_CASE, mtd_start, mtd_end)?
+            .into_iter()
+            .filter(|(uc, _)| uc.is_none())
+            .map(|(_, c)| c)
+            .sum();
+    let unallocated_pct = (!month_to_date_exact.is_zero())
+        .then(|| (unallocated_exact / month_to_date_exact * Decimal::ONE_HUNDRED).round_dp(1));
+
+    let gates = &config.gates;
+    let baseline = gates.approved_baseline_usd;
+    let g3_line = cents(baseline * (Decimal::ONE + gates.jump_pct / Decimal::ONE_HUNDRED));
+
+    Ok(Overview {
+        today,
+        month,
+        data_through: data_through(store)?,
+        month_to_date,
+        projection: projected_month_end(store, today)?,
+        baseline,
+        jump_pct: gates.jump_pct,
+        g3_line,
+        by_category,
+        by_provider,
+        unallocated: cents(unallocated_exact),
+        unallocated_pct,
+        outcomes: outcome_metrics(&report),
+        report,
+    })
+}
+
+/// The month end projected as of `today`: the average daily cost of the `PROJECTION_WINDOW_DAYS`
+/// days ending `today` (inclusive) x the days of `today`'s month, rounded to the cent. This is
+/// the G3 `projected` rule; the gates should call this so both agree.
+pub fn projected_month_end(store: &Store, today: NaiveDate) -> Result<Projection, StoreError> {
+    let days = PROJECTION_WINDOW_DAYS;
+    let window_first = today
+        .checked_sub_days(Days::new(u64::from(days - 1)))
+        .unwrap_or(today);
+    let window_cost = range_total(store, window_first, next_day(today))?;
+    let days_in_month = Month::of(today).days();
+    let window_days = Decimal::from(days);
+    Ok(Projection {
+        month_end: cents(window_cost * Decimal::from(days_in_month) / window_days),
+        daily_average: cents(window_cost / window_days),
+        window_first,
+        window_last: today,
+        window_days: days,
+        days_in_month,
+    })
+}
+
+fn outcome_metrics(report: &MonthReport) -> Vec<OutcomeMetric> {
+    OUTCOME_METRICS
+        .iter()
+        .flat_map(|(metric, label)| {
+            report
+                .by_use_case
+                .iter()
+                .filter(move |u| u.outcome_metric.as_deref() == Some(*metric))
+                .map(move |u| OutcomeMetric {
+                    metric: metric.to_string(),
+                    label,
+                    use_case: u.use_case.clone(),
+                    cost: u.cost,
+                    outcome_value: u.outcome_value,
+                    cost_per_outcome: u.cost_per_outcome,
+                })
+        })
+        .collect()
+}
+
+fn category_spend(
+    store: &Store,
+    today: NaiveDate,
+    start: NaiveDate,
+    end: NaiveDate,
+    total: Decimal,
+) -> Result<Vec<CategorySpend>, StoreError> {
+    let by_name: HashMap<String, Decimal> = range_pairs(store, sql::MONTH_BY_CATEGORY, start, end)?
+        .into_iter()
+        .map(|(c, v)| (c.unwrap_or_default(), v))
+        .collect();
+    let exact: Vec<Decimal> = Category::ALL
+        .iter()
+        .map(|c| by_name.get(c.as_str()).copied().unwrap_or_default())
+        .collect();
+    let rounded = cents_summing_to(&exact, total);
+
+    let spark_first = today
+        .checked_sub_days(Days::new(u64::from(SPARK_DAYS - 1)))
+        .unwrap_or(today);
+    let mut daily: HashMap<String, Vec<Decimal>> = HashMap::new();
+    let mut stmt = store.conn().prepare(DAILY_BY_CATEGORY)?;
+    let rows = stmt.query_map(
+        params![midnight(spark_first), midnight(next_day(today))],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        },
+    )?;
+    for row in rows {
+        let (day, category, cost) = row?;
+        let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+            continue;
+        };
+        let Ok(idx) = usize::try_from((day - spark_first).num_days()) else {
+            continue;
+        };
+        let series = daily
+            .entry(category)
+            .or_insert_with(|| vec![Decimal::ZERO; SPARK_DAYS as usize]);
+        if let Some(slot) = series.get_mut(idx) {
+            *slot += money::parse(&cost).unwrap_or_default();
+        }
+    }
+    Ok(Category::ALL
+        .iter()
+        .zip(rounded)
+        .map(|(c, cost)| CategorySpend {
+            category: *c,
+            cost,
+            daily: daily
+                .remove(c.as_str())
+                .unwrap_or_else(|| vec![Decimal::ZERO; SPARK_DAYS as usize]),
+        })
+        .collect())
+}
+
+fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
+    let text: Option<String> = store.conn().query_row(FRESHNESS, [], |r| r.get(0))?;
+    Ok(text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok()))
+}
+
+/// Exact EffectiveCost of the rows whose ChargePeriodStart is in [start, end).
+fn range_total(store: &Store, start: NaiveDate, end: NaiveDate) -> Result<Decimal, StoreError> {
+    let text: String = store.conn().query_row(
+        sql::MONTH_TOTALS,
+        params![midnight(start), midnight(end)],
+        |r| r.get(0),
+    )?;
+    Ok(money::parse(&text).unwrap_or_default())
+}
+
+/// `(name, cost)` pairs of a query over ChargePeriodStart in [start, end).
+fn range_pairs(
+    store: &Store,
+    query: &str,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
+    let mut stmt = store.conn().prepare(query)?;
+    let rows = stmt.query_map(params![midnight(start), midnight(end)], |r| {
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+    })?;
+    rows.map(|r| {
+        r.map(|(k, v)| (k, money::parse(&v).unwrap_or_default()))
+            .map_err(StoreError::from)
+    })
+    .collect()
+}
+
+fn midnight(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::MIN)
+}
+
+fn next_day(day: NaiveDate) -> NaiveDate {
+    day.checked_add_days(Days::new(1)).unwrap_or(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_over_month_change() {
+        let d = |s: &str| money::parse(s).expect("decimal");
+        assert_eq!(change_pct(d("150"), Some(d("100"))), Some(d("50.0")));
+        assert_eq!(change_pct(d("50"), Some(d("200"))), Some(d("-75.0")));
+        assert_eq!(change_pct(d("50"), Some(Decimal::ZERO)), None);
+        assert_eq!(change_pct(d("50"), None), None);
+    }
+
+    #[test]
+    fn overview_queries_prepare() {
+        let store = Store::open_in_memory().expect("store");
+        store.refresh_allocation(&Config::default()).expect("alloc");
+        store
+            .conn()
+            .prepare(DAILY_BY_CATEGORY)
+            .expect("daily by category");
+        store.conn().prepare(FRESHNESS).expect("freshness");
+    }
+}

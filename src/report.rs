@@ -1,0 +1,262 @@
+//! Month totals (`tollgate report`): the JSON contract of PRODUCT section 3, shared by the
+//! cockpit so both show the same numbers. Lines are rounded to cents so they add up to the total.
+
+use std::collections::HashMap;
+
+use duckdb::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::{Category, Config};
+use crate::money::{self, cents_summing_to, serialize_opt_usd, serialize_usd};
+use crate::month::Month;
+use crate::store::{sql, Store, StoreError};
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct MonthReport {
+    pub month: Month,
+    pub currency: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub total: Decimal,
+    pub by_provider: Vec<ProviderCost>,
+    pub by_category: Vec<CategoryCost>,
+    pub by_use_case: Vec<UseCaseCost>,
+    #[serde(serialize_with = "serialize_usd")]
+    pub unallocated: Decimal,
+    pub unpriced_tokens: i64,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ProviderCost {
+    pub provider: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CategoryCost {
+    pub category: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost: Decimal,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UseCaseCost {
+    pub use_case: String,
+    pub kind: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost: Decimal,
+    #[serde(serialize_with = "serialize_opt_usd")]
+    pub prior_month_cost: Option<Decimal>,
+    pub outcome_metric: Option<String>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub outcome_value: Option<Decimal>,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub cost_per_outcome: Option<Decimal>,
+}
+
+/// Exact (unrounded) allocation of one month.
+#[derive(Debug, Clone, Default)]
+pub struct MonthAllocation {
+    pub total: Decimal,
+    pub by_use_case: HashMap<String, Decimal>,
+    pub unallocated: Decimal,
+    pub by_category: HashMap<String, Decimal>,
+}
+
+impl Store {
+    /// Requires [`Store::refresh_allocation`] to have run for the current config.
+    pub fn month_allocation(&self, month: Month) -> Result<MonthAllocation, StoreError> {
+        let (start, end) = month.bounds();
+        let mut out = MonthAllocation {
+            total: self.month_total(month)?,
+            ..Default::default()
+        };
+        for (uc, cost) in self.pairs(sql::MONTH_BY_USE_CASE, month)? {
+            match uc {
+                Some(u) => *out.by_use_case.entry(u).or_default() += cost,
+                None => out.unallocated += cost,
+            }
+        }
+        for (cat, cost) in self.pairs(sql::MONTH_BY_CATEGORY, month)? {
+            *out.by_category.entry(cat.unwrap_or_default()).or_default() += cost;
+        }
+        let _ = (start, end);
+        Ok(out)
+    }
+
+    pub fn month_total(&self, month: Month) -> Result<Decimal, StoreError> {
+        let (start, end) = month.bounds();
+        let text: String = self
+            .conn()
+            .query_row(sql::MONTH_TOTALS, params![start, end], |r| r.get(0))?;
+        Ok(money::parse(&text).unwrap_or_default())
+    }
+
+    /// `(name, cost)` pairs from a month query taking `[start, end)`.
+    pub fn pairs(
+        &self,
+        query: &str,
+        month: Month,
+    ) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
+        let (start, end) = month.bounds();
+        let mut stmt = self.conn().prepare(query)?;
+        let rows = stmt.query_map(params![start, end], |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        rows.map(|r| {
+            r.map(|(k, v)| (k, money::parse(&v).unwrap_or_default()))
+                .map_err(StoreError::from)
+        })
+        .collect()
+    }
+
+    /// The latest month with ledger rows.
+    pub fn latest_month(&self) -> Result<Option<Month>, StoreError> {
+        let m: Option<String> = self.conn().query_row(sql::LATEST_MONTH, [], |r| r.get(0))?;
+        Ok(m.and_then(|m| m.parse().ok()))
+    }
+
+    /// Outcome values of a month: (use_case, metric) -> value.
+    pub fn outcomes(&self, month: Month) -> Result<HashMap<(String, String), Decimal>, StoreError> {
+        let mut stmt = self.conn().prepare(sql::OUTCOMES_FOR_MONTH)?;
+        let rows = stmt.query_map([month.to_string()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        let mut out = HashMap::new();
+        for r in rows {
+            let (u, m, v) = r?;
+            out.insert((u, m), money::parse(&v).unwrap_or_default());
+        }
+        Ok(out)
+    }
+}
+
+/// The report of `month`. Refreshes the allocation from `config` first.
+pub fn month_report(
+    store: &Store,
+    config: &Config,
+    month: Month,
+) -> Result<MonthReport, StoreError> {
+    store.refresh_allocation(config)?;
+    let (start, end) = month.bounds();
+    let (currency, unpriced): (String, String) =
+        store
+            .conn()
+            .query_row(sql::MONTH_TOTALS, params![start, end], |r| {
+                Ok((r.get(4)?, r.get(3)?))
+            })?;
+    let alloc = store.month_allocation(month)?;
+    let prior = store.month_allocation(month.prev())?;
+    let outcomes = store.outcomes(month)?;
+
+    // Providers, rounded to add up to the total.
+    let providers = store.pairs(sql::MONTH_BY_PROVIDER, month)?;
+    let rounded = cents_summing_to(
+        &providers.iter().map(|p| p.1).collect::<Vec<_>>(),
+        alloc.total,
+    );
+    let by_provider = providers
+        .iter()
+        .zip(rounded)
+        .map(|((p, _), cost)| ProviderCost {
+            provider: p.clone().unwrap_or_default(),
+            cost,
+        })
+        .collect();
+
+    let cats: Vec<Decimal> = Category::ALL
+        .iter()
+        .map(|c| {
+            alloc
+                .by_category
+                .get(c.as_str())
+                .copied()
+                .unwrap_or_default()
+        })
+        .collect();
+    let by_category = Category::ALL
+        .iter()
+        .zip(cents_summing_to(&cats, alloc.total))
+        .map(|(c, cost)| CategoryCost {
+            category: c.as_str().to_string(),
+            cost,
+        })
+        .collect();
+
+    // Use cases (configured ones first, then any id the rules produce), then unallocated last.
+    let mut ids: Vec<String> = config.use_cases.iter().map(|u| u.id.clone()).collect();
+    let mut extra: Vec<String> = alloc
+        .by_use_case
+        .keys()
+        .filter(|k| !ids.contains(k))
+        .cloned()
+        .collect();
+    extra.sort();
+    ids.extend(extra);
+    let mut parts: Vec<Decimal> = ids
+        .iter()
+        .map(|id| alloc.by_use_case.get(id).copied().unwrap_or_default())
+        .collect();
+    parts.push(alloc.unallocated);
+    let rounded = cents_summing_to(&parts, alloc.total);
+    let unallocated = rounded.last().copied().unwrap_or_default();
+    let mut by_use_case: Vec<UseCaseCost> = ids
+        .iter()
+        .zip(&rounded)
+        .map(|(id, cost)| {
+            let uc = config.use_case(id);
+            let metric = uc.and_then(|u| u.outcome.clone());
+            let value = metric
+                .as_ref()
+                .and_then(|m| outcomes.get(&(id.clone(), m.clone())).copied());
+            let exact = alloc.by_use_case.get(id).copied().unwrap_or_default();
+            UseCaseCost {
+                use_case: id.clone(),
+                kind: uc.map(|u| u.kind.as_str()).unwrap_or("unknown").to_string(),
+                cost: *cost,
+                prior_month_cost: prior.by_use_case.get(id).copied().map(money::cents).or(
+                    if prior.total.is_zero() {
+                        None
+                    } else {
+                        Some(Decimal::ZERO)
+                    },
+                ),
+                outcome_metric: metric,
+                outcome_value: value,
+                cost_per_outcome: value
+                    .filter(|v| !v.is_zero())
+                    .map(|v| (exact / v).round_dp(4)),
+            }
+        })
+        .collect();
+    by_use_case.sort_by(|a, b| b.cost.cmp(&a.cost).then(a.use_case.cmp(&b.use_case)));
+    Ok(MonthReport {
+        month,
+        currency,
+        total: money::cents(alloc.total),
+        by_provider,
+        by_category,
+        by_use_case,
+        unallocated,
+        unpriced_tokens: money::parse(&unpriced)
+            .and_then(|d| i64::try_from(d.trunc()).ok())
+            .unwrap_or(0),
+    })
+}
+
+/// The month `report` shows by default: the latest complete month before `today`'s, if the
+/// ledger has it, else the latest month with data.
+pub fn default_month(store: &Store, today: chrono::NaiveDate) -> Result<Month, StoreError> {
+    let current = Month::of(today);
+    let latest = store.latest_month()?;
+    Ok(match latest {
+        Some(m) if m >= current => current.prev(),
+        Some(m) => m,
+        None => current.prev(),
+    })
+}

@@ -1,0 +1,239 @@
+//! The one write path: rows are staged (Appender, or SQL for files), checked, and then replace
+//! their scope of the ledger in a single transaction. A failure anywhere leaves the DB as it was.
+
+use chrono::NaiveDateTime;
+use duckdb::{params, Connection};
+
+use super::{sql, Result, Store};
+use crate::normalize::LedgerRow;
+
+/// Which rows of the ledger an ingest replaces.
+#[derive(Debug, Clone)]
+pub enum IngestScope {
+    /// A source's rows whose ChargePeriodStart is in [start, end).
+    Window {
+        source: String,
+        start: NaiveDateTime,
+        end: NaiveDateTime,
+    },
+    /// The rows a file brought in (re-importing a file replaces them).
+    File {
+        source: String,
+        file: String,
+        sha256: String,
+    },
+    /// Every row of a source.
+    Source { source: String },
+}
+
+impl IngestScope {
+    fn source(&self) -> &str {
+        match self {
+            IngestScope::Window { source, .. }
+            | IngestScope::File { source, .. }
+            | IngestScope::Source { source } => source,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IngestSummary {
+    pub rows_written: usize,
+    pub rows_replaced: usize,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IngestError {
+    #[error("{count} staged rows fall outside the window being replaced (first at {first}); nothing was written")]
+    OutsideWindow { count: i64, first: String },
+    #[error("{0} staged rows share a row key with another staged row; nothing was written")]
+    DuplicateKeys(i64),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Db(#[from] duckdb::Error),
+}
+
+impl Store {
+    /// Replaces `scope` with `rows` in one transaction.
+    pub fn ingest_rows(
+        &self,
+        scope: &IngestScope,
+        rows: &[LedgerRow],
+    ) -> Result<IngestSummary, IngestError> {
+        self.ingest_with(scope, |c| append_rows(c, rows))
+    }
+
+    /// Replaces `scope` with whatever `fill` stages (e.g. `INSERT INTO staging SELECT ... FROM read_csv(..)`).
+    pub fn ingest_with(
+        &self,
+        scope: &IngestScope,
+        fill: impl FnOnce(&Connection) -> Result<(), IngestError>,
+    ) -> Result<IngestSummary, IngestError> {
+        self.ingest_scopes(std::slice::from_ref(scope), fill)
+    }
+
+    /// Replaces several scopes at once (e.g. every file of one import): all or nothing.
+    pub fn ingest_scopes(
+        &self,
+        scopes: &[IngestScope],
+        fill: impl FnOnce(&Connection) -> Result<(), IngestError>,
+    ) -> Result<IngestSummary, IngestError> {
+        let started = chrono::Utc::now().naive_utc();
+        self.in_transaction(|c| {
+            c.execute_batch(sql::STAGING)?;
+            fill(c)?;
+            let mut replaced = 0;
+            for scope in scopes {
+                check_staged(c, scope, scopes.len() == 1)?;
+            }
+            for scope in scopes {
+                replaced += delete_scope(c, scope)?;
+            }
+            let written = c.execute(sql::INGEST_STAGING, [])?;
+            for scope in scopes {
+                let n = match scope {
+                    IngestScope::File { file, .. } => c.query_row(
+                        "SELECT count(*) FROM staging WHERE x_SourceFile = ?",
+                        [file],
+                        |r| r.get::<_, i64>(0),
+                    )? as usize,
+                    _ => written,
+                };
+                record_run(c, scope, n, started)?;
+            }
+            c.execute_batch("DROP TABLE staging")?;
+            Ok(IngestSummary {
+                rows_written: written,
+                rows_replaced: replaced,
+            })
+        })
+    }
+}
+
+fn append_rows(c: &Connection, rows: &[LedgerRow]) -> Result<(), IngestError> {
+    let mut app = c.appender_to_catalog_and_db("staging", "temp", "main")?;
+    for r in rows {
+        let (bp_start, bp_end) = r.billing_period();
+        let s = |d: &rust_decimal::Decimal| d.to_string();
+        app.append_row(params![
+            s(&r.billed_cost),
+            s(&r.effective_cost),
+            r.list_cost.as_ref().map(s),
+            Option::<String>::None,
+            r.billing_account_id,
+            r.billing_account_name,
+            r.billing_currency,
+            bp_start,
+            bp_end,
+            r.charge_category,
+            Option::<String>::None,
+            r.charge_description,
+            r.charge_frequency,
+            r.charge_period_start,
+            r.charge_period_end,
+            r.consumed_quantity.as_ref().map(s),
+            r.consumed_unit,
+            r.consumed_quantity.as_ref().map(s),
+            r.consumed_unit,
+            r.pricing_category,
+            r.list_unit_price.as_ref().map(s),
+            r.invoice_issuer_name,
+            r.provider_name,
+            r.publisher_name,
+            r.region_id,
+            r.resource_id,
+            r.resource_name,
+            r.resource_type,
+            r.service_category,
+            r.service_subcategory,
+            r.service_name,
+            r.sku_id,
+            r.sku_price_details,
+            r.sub_account_id,
+            r.sub_account_name,
+            r.tags_json(),
+            r.source,
+            r.source_file,
+            r.row_key,
+            r.model,
+            r.token_type,
+            r.requests,
+            r.api_key_id,
+            r.api_key_name,
+            r.raw_usage_type,
+            r.unpriced,
+        ])?;
+    }
+    app.flush()?;
+    Ok(())
+}
+
+fn check_staged(c: &Connection, scope: &IngestScope, only: bool) -> Result<(), IngestError> {
+    let dups: i64 = c.query_row(
+        "SELECT count(*) FROM (SELECT x_RowKey FROM staging GROUP BY x_RowKey HAVING count(*) > 1)",
+        [],
+        |r| r.get(0),
+    )?;
+    if dups > 0 {
+        return Err(IngestError::DuplicateKeys(dups));
+    }
+    let other_source: i64 = c.query_row(
+        "SELECT count(*) FROM staging WHERE x_Source IS DISTINCT FROM ?",
+        [scope.source()],
+        |r| r.get(0),
+    )?;
+    if only && other_source > 0 {
+        return Err(IngestError::Invalid(format!(
+            "{other_source} staged rows name another source than {}",
+            scope.source()
+        )));
+    }
+    if let (true, IngestScope::Window { start, end, .. }) = (only, scope) {
+        let (count, first): (i64, Option<String>) = c.query_row(
+            "SELECT count(*), CAST(min(ChargePeriodStart) AS VARCHAR) FROM staging WHERE ChargePeriodStart < ? OR ChargePeriodStart >= ?",
+            params![start, end],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        if count > 0 {
+            return Err(IngestError::OutsideWindow {
+                count,
+                first: first.unwrap_or_default(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn delete_scope(c: &Connection, scope: &IngestScope) -> Result<usize, IngestError> {
+    Ok(match scope {
+        IngestScope::Window { source, start, end } => c.execute(
+            "DELETE FROM ledger WHERE x_Source = ? AND ChargePeriodStart >= ? AND ChargePeriodStart < ?",
+            params![source, start, end],
+        )?,
+        IngestScope::File { source, file, .. } => {
+            c.execute("DELETE FROM ledger WHERE x_Source = ? AND x_SourceFile = ?", params![source, file])?
+        }
+        IngestScope::Source { source } => c.execute("DELETE FROM ledger WHERE x_Source = ?", [source])?,
+    })
+}
+
+fn record_run(
+    c: &Connection,
+    scope: &IngestScope,
+    written: usize,
+    started: NaiveDateTime,
+) -> Result<(), IngestError> {
+    let (kind, ws, we, file, sha) = match scope {
+        IngestScope::Window { start, end, .. } => ("window", Some(*start), Some(*end), None, None),
+        IngestScope::File { file, sha256, .. } => {
+            ("file", None, None, Some(file.clone()), Some(sha256.clone()))
+        }
+        IngestScope::Source { .. } => ("source", None, None, None, None),
+    };
+    c.execute(
+        "INSERT INTO ingest_runs SELECT COALESCE(max(id), 0) + 1, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, 'ok', NULL FROM ingest_runs",
+        params![scope.source(), kind, ws, we, file, sha, written as i64, started],
+    )?;
+    Ok(())
+}

@@ -1,0 +1,63 @@
+//! Versioned schema migrations kept in `queries/migrations/`, applied in order on open.
+
+use super::{Result, Store, StoreError};
+
+const MIGRATIONS: &[(u32, &str)] = &[
+    (1, include_str!("../../queries/migrations/001_ledger.sql")),
+    (2, include_str!("../../queries/migrations/002_prices.sql")),
+];
+
+impl Store {
+    pub(super) fn migrate(&self) -> Result<()> {
+        self.conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)",
+        )?;
+        let current: u32 = self.conn.query_row(
+            "SELECT COALESCE(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?;
+        let known = LATEST;
+        if current > known {
+            return Err(StoreError::TooNew {
+                path: self.path.clone().unwrap_or_default(),
+                found: current,
+                known,
+            });
+        }
+        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+            self.in_transaction(|c| {
+                c.execute_batch(sql)?;
+                c.execute(
+                    "INSERT INTO schema_migrations VALUES (?, now()::TIMESTAMP)",
+                    [version],
+                )?;
+                Ok::<_, duckdb::Error>(())
+            })
+            .map_err(|source| StoreError::Migration {
+                version: *version,
+                source,
+            })?;
+        }
+        Ok(())
+    }
+
+    /// The schema version this DB is at.
+    pub fn schema_version(&self) -> Result<u32> {
+        Ok(self.conn.query_row(
+            "SELECT COALESCE(max(version), 0) FROM schema_migrations",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+}
+
+pub const LATEST: u32 = 2;
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn latest_is_the_last_migration() {
+        assert_eq!(super::MIGRATIONS.last().map(|m| m.0), Some(super::LATEST));
+    }
+}

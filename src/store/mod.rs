@@ -1,0 +1,110 @@
+//! The DuckDB ledger file: opening (with the lock check), migrations, and the one ingest path.
+
+mod ingest;
+mod lock;
+mod migrate;
+pub mod sql;
+
+use std::path::{Path, PathBuf};
+
+use duckdb::Connection;
+
+pub use ingest::{IngestError, IngestScope, IngestSummary};
+pub use lock::LockHolder;
+pub use migrate::LATEST as SCHEMA_VERSION;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("the database {path} is in use by {holder}; close that tollgate (or pass --db for another file) and try again")]
+    Locked { path: PathBuf, holder: LockHolder },
+    #[error("cannot open the database {path}: {message}")]
+    Open { path: PathBuf, message: String },
+    #[error("migration {version} failed: {source}")]
+    Migration { version: u32, source: duckdb::Error },
+    #[error("the database {path} was written by a newer tollgate (schema {found}, this one knows {known}); upgrade tollgate")]
+    TooNew {
+        path: PathBuf,
+        found: u32,
+        known: u32,
+    },
+    #[error(transparent)]
+    Db(#[from] duckdb::Error),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open ledger. One owner per process: the CLI, or the cockpit's DB actor.
+pub struct Store {
+    conn: Connection,
+    path: Option<PathBuf>,
+}
+
+impl Store {
+    /// Opens or creates the DB file, creating parent folders, and applies migrations.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+                path: path.to_path_buf(),
+                message: e.to_string(),
+            })?;
+        }
+        let conn = Connection::open(path).map_err(|e| lock::classify(path, e))?;
+        let store = Store {
+            conn,
+            path: Some(path.to_path_buf()),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// A migrated in-memory store, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store> {
+        let store = Store {
+            conn: Connection::open_in_memory()?,
+            path: None,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        self.path.as_deref()
+    }
+
+    /// Runs `f` in one transaction: all of it lands or none of it does.
+    pub fn in_transaction<T, E: From<duckdb::Error>>(
+        &self,
+        f: impl FnOnce(&Connection) -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        self.conn.execute_batch("BEGIN TRANSACTION")?;
+        match f(&self.conn) {
+            Ok(v) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(v)
+            }
+            Err(e) => {
+                // The original error matters more than a failed rollback.
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    pub fn setting(&self, key: &str) -> Result<Option<String>> {
+        let mut stmt = self.conn.prepare(sql::SETTING_GET)?;
+        let mut rows = stmt.query([key])?;
+        Ok(match rows.next()? {
+            Some(r) => Some(r.get(0)?),
+            None => None,
+        })
+    }
+
+    pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        self.conn.execute(sql::SETTING_SET, [key, value])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,29 @@
+//! Every SQL statement tollgate runs, embedded from `queries/`. Parameters are always bound.
+
+pub const STAGING: &str = include_str!("../../queries/staging.sql");
+pub const INGEST_STAGING: &str = include_str!("../../queries/ingest_staging.sql");
+pub const SETTING_GET: &str = "SELECT value FROM settings WHERE key = ?";
+pub const SETTING_SET: &str = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)";
+pub const DIMENSIONS: &str = include_str!("../../queries/dimensions.sql");
+pub const DIM_ALLOC_TABLE: &str = include_str!("../../queries/dim_alloc.sql");
+pub const MONTH_TOTALS: &str = include_str!("../../queries/month_totals.sql");
+pub const MONTH_BY_PROVIDER: &str = include_str!("../../queries/month_by_provider.sql");
+pub const MONTH_BY_CATEGORY: &str = include_str!("../../queries/month_by_category.sql");
+pub const MONTH_BY_USE_CASE: &str = include_str!("../../queries/month_by_use_case.sql");
+pub const MONTHLY_TOTALS: &str = include_str!("../../queries/monthly_totals.sql");
+pub const DAILY_TOTALS: &str = include_str!("../../queries/daily_totals.sql");
+pub const OUTCOMES_FOR_MONTH: &str = include_str!("../../queries/outcomes_for_month.sql");
+pub const LATEST_MONTH: &str = include_str!("../../queries/latest_month.sql");
+
+/// All statements that take no table created at run time, for the prepare-everything test.
+pub const ALL: &[(&str, &str)] = &[
+    ("setting_get", SETTING_GET),
+    ("setting_set", SETTING_SET),
+    ("dimensions", DIMENSIONS),
+    ("monthly_totals", MONTHLY_TOTALS),
+    ("daily_totals", DAILY_TOTALS),
+    ("month_totals", MONTH_TOTALS),
+    ("month_by_provider", MONTH_BY_PROVIDER),
+    ("outcomes_for_month", OUTCOMES_FOR_MONTH),
+    ("latest_month", LATEST_MONTH),
+];

@@ -1,0 +1,114 @@
+//! The cockpit (`tollgate` with no subcommand): Event -> Action -> update -> render.
+//!
+//! Terminal events (input thread) and DB answers (DB actor) arrive on one channel; the loop
+//! drains everything queued, applies each as an [`Action`] through [`App::update`], then draws
+//! once if anything changed. Rendering reads `&App` only and never runs a query.
+
+pub mod action;
+pub mod app;
+pub mod db;
+pub mod input;
+pub mod keymap;
+pub mod mouse;
+pub mod screens;
+pub mod theme;
+pub mod ui;
+pub mod widgets;
+
+use std::sync::mpsc::{self, Receiver};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+use ratatui::crossterm::event::{Event, KeyEventKind};
+use ratatui::DefaultTerminal;
+
+pub use action::Action;
+pub use app::{App, Effect, Load, Tab};
+pub use keymap::Keymap;
+pub use theme::Theme;
+pub use ui::{render, MIN_HEIGHT, MIN_WIDTH};
+
+use crate::config::LoadedConfig;
+use crate::store::Store;
+
+/// What arrives on the UI loop's channel.
+#[derive(Debug)]
+pub enum Msg {
+    Term(Event),
+    Action(Action),
+    InputFailed(String),
+}
+
+/// The action a message asks for, if any.
+pub fn action_of(msg: Msg, keymap: &Keymap) -> anyhow::Result<Option<Action>> {
+    Ok(match msg {
+        Msg::Term(Event::Key(key)) if key.kind != KeyEventKind::Release => keymap.action_for(&key),
+        Msg::Term(Event::Mouse(m)) => mouse::action_for(&m),
+        Msg::Term(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
+        Msg::Term(_) => None,
+        Msg::Action(a) => Some(a),
+        Msg::InputFailed(e) => anyhow::bail!("cannot read the terminal: {e}"),
+    })
+}
+
+/// Runs the cockpit on `store` until the user quits. The terminal is restored on quit, on
+/// error and (through ratatui's hook) on panic. Nothing is printed to stdout.
+pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Result<()> {
+    let theme = Theme::resolve(&config.config.ui.theme)?;
+    let keymap = Keymap::default_keys()?;
+    let mut app = App::new(today, keymap, theme);
+
+    let (tx, rx) = mpsc::channel();
+    let db =
+        db::spawn(store, config.config, tx.clone()).context("cannot start the database thread")?;
+    db.request(db::Request::Overview { today });
+
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            ratatui::restore();
+            return Err(e).context("cannot set up the terminal");
+        }
+    };
+    let result = (|| {
+        // Guards: dropped (mouse off, input thread joined) before the terminal is restored.
+        let _mouse = mouse::MouseCapture::enable().context("cannot enable the mouse")?;
+        let _input = input::spawn(tx).context("cannot start the input thread")?;
+        event_loop(&mut terminal, &mut app, &rx, &db)
+    })();
+    ratatui::restore();
+    result
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    app: &mut App,
+    rx: &Receiver<Msg>,
+    db: &db::DbHandle,
+) -> anyhow::Result<()> {
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal
+                .draw(|frame| render(frame, app))
+                .context("cannot draw the cockpit")?;
+            dirty = false;
+        }
+        let first = rx.recv().context("the cockpit's event channel closed")?;
+        for msg in std::iter::once(first).chain(rx.try_iter()) {
+            let Some(action) = action_of(msg, &app.keymap)? else {
+                continue;
+            };
+            dirty = true;
+            match app.update(action) {
+                Some(Effect::LoadOverview) => {
+                    db.request(db::Request::Overview { today: app.today });
+                }
+                None => {}
+            }
+            if app.quit {
+                return Ok(());
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+//! Small building blocks shared by the screens.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
+
+use super::theme::Theme;
+
+/// A bordered panel with a title.
+pub fn panel<'a>(title: impl Into<String>, theme: &Theme) -> Block<'a> {
+    Block::bordered()
+        .title(Span::styled(format!(" {} ", title.into()), theme.title()))
+        .border_style(theme.border())
+}
+
+/// A screen that is not built yet: what it will show.
+pub fn placeholder(title: &str, lines: &[&str], theme: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut text: Vec<Line> = vec![
+        Line::styled("Coming next. This tab will show:", theme.muted()),
+        Line::default(),
+    ];
+    text.extend(lines.iter().map(|l| {
+        Line::from(vec![
+            Span::styled("  • ", theme.accent()),
+            Span::styled(*l, theme.text()),
+        ])
+    }));
+    Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .block(panel(title, theme))
+        .render(area, buf);
+}
+
+/// `text` padded or cut to exactly `width` columns (left-aligned).
+pub fn fit(text: &str, width: usize) -> String {
+    let mut out: String = text.chars().take(width).collect();
+    let len = out.chars().count();
+    if len < text.chars().count() && width > 0 {
+        out.pop();
+        out.push('…');
+    }
+    format!("{out:<width$}")
+}

@@ -1,0 +1,86 @@
+//! Shared test helpers: temp dirs, the real binary with isolated XDG dirs, fixture files.
+
+use std::path::{Path, PathBuf};
+
+use tempfile::TempDir;
+
+pub struct Env {
+    pub dir: TempDir,
+}
+
+impl Env {
+    pub fn new() -> Env {
+        Env {
+            dir: tempfile::tempdir().expect("tempdir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    pub fn db(&self) -> PathBuf {
+        self.path("ledger.duckdb")
+    }
+
+    pub fn write(&self, name: &str, text: &str) -> PathBuf {
+        let p = self.path(name);
+        std::fs::write(&p, text).expect("write fixture");
+        p
+    }
+
+    /// The real binary, with HOME and XDG dirs inside this temp dir and no TOLLGATE_* leaking in.
+    pub fn cmd(&self) -> assert_cmd::Command {
+        let mut c = assert_cmd::Command::cargo_bin("tollgate").expect("binary");
+        c.env_remove("TOLLGATE_DB")
+            .env_remove("TOLLGATE_CONFIG")
+            .env_remove("TOLLGATE_TODAY")
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("NO_COLOR", "1");
+        c
+    }
+}
+
+pub const FOCUS_HEADER: &str = "BilledCost,EffectiveCost,ListCost,ContractedCost,BillingAccountId,BillingAccountName,BillingCurrency,BillingPeriodStart,BillingPeriodEnd,ChargeCategory,ChargeClass,ChargeDescription,ChargePeriodStart,ChargePeriodEnd,InvoiceIssuerName,ProviderName,PublisherName,PricingQuantity,PricingUnit,ServiceCategory,ServiceName,SubAccountId,Tags";
+
+/// One FOCUS CSV line: cost, day (YYYY-MM-DD), provider, service, sub-account, tags JSON.
+pub fn focus_line(
+    cost: &str,
+    day: &str,
+    provider: &str,
+    service: &str,
+    sub: &str,
+    tags: &str,
+) -> String {
+    let month = &day[..7];
+    let tags = tags.replace('"', "\"\"");
+    format!(
+        "{cost},{cost},{cost},{cost},acct-1,Acme,USD,{month}-01T00:00:00Z,{month}-01T00:00:00Z,Usage,,{service} usage,{day}T00:00:00Z,{day}T23:59:59Z,{provider},{provider},{provider},1,Units,AI and Machine Learning,{service},{sub},\"{tags}\""
+    )
+}
+
+pub fn focus_csv(lines: &[String]) -> String {
+    let mut s = String::from(FOCUS_HEADER);
+    s.push('\n');
+    for l in lines {
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+/// Ledger rows as `(x_RowKey, EffectiveCost)` text, for comparing whole ledgers.
+pub fn ledger_fingerprint(db: &Path) -> Vec<(String, String)> {
+    let store = tollgate::store::Store::open(db).expect("open");
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT x_RowKey, CAST(EffectiveCost AS VARCHAR) FROM ledger ORDER BY 1")
+        .expect("prepare");
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("query");
+    rows.map(|r| r.expect("row")).collect()
+}

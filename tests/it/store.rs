@@ -1,0 +1,185 @@
+//! The store on a real DuckDB file: migrations, window replacement, atomicity, every query prepares.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use rust_decimal::Decimal;
+use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::store::{IngestScope, Store};
+
+use super::common::*;
+
+fn day(d: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 9, d)
+        .expect("date")
+        .and_hms_opt(0, 0, 0)
+        .expect("time")
+}
+
+pub fn row(source: &str, d: u32, cost: &str, key: &str) -> LedgerRow {
+    LedgerRow::new(
+        Charge {
+            source,
+            provider: "OpenAI",
+            service: "OpenAI API",
+            service_category: "AI and Machine Learning",
+            service_subcategory: Some("Generative AI"),
+            start: day(d),
+            end: day(d + 1),
+            cost: cost.parse::<Decimal>().expect("decimal"),
+        },
+        &[key],
+    )
+}
+
+fn sum(store: &Store) -> String {
+    store
+        .conn()
+        .query_row(
+            "SELECT CAST(COALESCE(sum(EffectiveCost),0) AS VARCHAR) || '/' || count(*) FROM ledger",
+            [],
+            |r| r.get(0),
+        )
+        .expect("sum")
+}
+
+#[test]
+fn migrations_apply_once_and_survive_reopen() {
+    let env = Env::new();
+    let db = env.path("nested/dir/ledger.duckdb");
+    {
+        let s = Store::open(&db).expect("create");
+        assert_eq!(
+            s.schema_version().expect("v"),
+            tollgate::store::SCHEMA_VERSION
+        );
+        s.ingest_rows(
+            &IngestScope::Source {
+                source: "openai".into(),
+            },
+            &[row("openai", 1, "1.5", "a")],
+        )
+        .expect("ingest");
+    }
+    let s = Store::open(&db).expect("reopen");
+    assert_eq!(
+        s.schema_version().expect("v"),
+        tollgate::store::SCHEMA_VERSION
+    );
+    assert_eq!(sum(&s), "1.500000000/1");
+    let n: i64 = s
+        .conn()
+        .query_row("SELECT count(*) FROM schema_migrations", [], |r| r.get(0))
+        .expect("n");
+    assert_eq!(n, i64::from(tollgate::store::SCHEMA_VERSION));
+}
+
+#[test]
+fn a_window_replaces_only_its_rows() {
+    let env = Env::new();
+    let s = Store::open(&env.db()).expect("open");
+    let rows: Vec<LedgerRow> = (1..=5).map(|d| row("openai", d, "10", "k")).collect();
+    s.ingest_rows(
+        &IngestScope::Source {
+            source: "openai".into(),
+        },
+        &rows,
+    )
+    .expect("all");
+    s.ingest_rows(
+        &IngestScope::Source {
+            source: "other".into(),
+        },
+        &[row("other", 3, "100", "k")],
+    )
+    .expect("other");
+    // Re-sync days 3..5 with new amounts: days 1-2 and the other source stay.
+    let window = IngestScope::Window {
+        source: "openai".into(),
+        start: day(3),
+        end: day(6),
+    };
+    let fresh: Vec<LedgerRow> = (3..=5).map(|d| row("openai", d, "0.25", "k")).collect();
+    let summary = s.ingest_rows(&window, &fresh).expect("window");
+    assert_eq!((summary.rows_written, summary.rows_replaced), (3, 3));
+    assert_eq!(sum(&s), "120.750000000/6");
+    // Twice gives the same ledger.
+    s.ingest_rows(&window, &fresh).expect("again");
+    assert_eq!(sum(&s), "120.750000000/6");
+}
+
+#[test]
+fn a_failed_ingest_leaves_the_db_as_it_was() {
+    let env = Env::new();
+    let s = Store::open(&env.db()).expect("open");
+    s.ingest_rows(
+        &IngestScope::Source {
+            source: "openai".into(),
+        },
+        &[row("openai", 1, "1", "a")],
+    )
+    .expect("seed");
+    let before = sum(&s);
+    // A row outside the window is refused.
+    let window = IngestScope::Window {
+        source: "openai".into(),
+        start: day(1),
+        end: day(2),
+    };
+    let err = s
+        .ingest_rows(
+            &window,
+            &[row("openai", 1, "2", "a"), row("openai", 9, "2", "b")],
+        )
+        .expect_err("outside");
+    assert!(err.to_string().contains("outside the window"), "{err}");
+    assert_eq!(sum(&s), before);
+    // Duplicate row keys are refused.
+    let err = s
+        .ingest_rows(
+            &window,
+            &[row("openai", 1, "2", "a"), row("openai", 1, "3", "a")],
+        )
+        .expect_err("dup");
+    assert!(err.to_string().contains("row key"), "{err}");
+    assert_eq!(sum(&s), before);
+    // A value that does not fit DECIMAL(18,9) fails the cast inside the transaction.
+    let err = s.ingest_rows(&window, &[row("openai", 1, "12345678901234567890", "a")]);
+    assert!(err.is_err());
+    assert_eq!(sum(&s), before);
+}
+
+#[test]
+fn money_is_decimal_and_exact() {
+    let s = Store::open_in_memory().expect("mem");
+    let rows: Vec<LedgerRow> = (0..1000)
+        .map(|i| row("openai", 1, "0.1", &i.to_string()))
+        .collect();
+    s.ingest_rows(
+        &IngestScope::Source {
+            source: "openai".into(),
+        },
+        &rows,
+    )
+    .expect("ingest");
+    // 1000 x 0.1 is exactly 100 in DECIMAL (a float sum would not be).
+    assert_eq!(sum(&s), "100.000000000/1000");
+    let ty: String = s.conn().query_row("SELECT data_type FROM duckdb_columns() WHERE table_name='ledger' AND column_name='EffectiveCost'", [], |r| r.get(0)).expect("type");
+    assert_eq!(ty, "DECIMAL(18,9)");
+}
+
+#[test]
+fn every_query_prepares_on_a_migrated_db() {
+    let s = Store::open_in_memory().expect("mem");
+    s.refresh_allocation(&tollgate::config::Config::default())
+        .expect("alloc");
+    for (name, sql) in tollgate::store::sql::ALL {
+        s.conn()
+            .prepare(sql)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    for sql in [
+        tollgate::store::sql::MONTH_BY_CATEGORY,
+        tollgate::store::sql::MONTH_BY_USE_CASE,
+    ] {
+        s.conn().prepare(sql).expect("alloc query");
+    }
+}
