@@ -1,13 +1,28 @@
--- Allocation of each dimension: shares add up to exactly 1 per x_DimKey; use_case NULL is unallocated.
+-- Allocation of each dimension: shares add up to exactly 1 per x_DimKey (and month, for rules
+-- that split by usage); use_case NULL is unallocated; month NULL means every month.
 CREATE OR REPLACE TEMP TABLE dim_alloc (
     x_DimKey  VARCHAR NOT NULL,
+    month     VARCHAR,
     use_case  VARCHAR,
     share     DECIMAL(7, 6) NOT NULL,
     category  VARCHAR NOT NULL
 );
 CREATE OR REPLACE TEMP TABLE dim_alloc_stage (
     x_DimKey  VARCHAR,
+    month     VARCHAR,
     use_case  VARCHAR,
     share     VARCHAR,
     category  VARCHAR
 );
+-- Every ledger row once per use case it is allocated to, with its allocated cost. Every query
+-- that needs allocation reads this view, so fixed and usage-weighted splits are treated alike.
+CREATE OR REPLACE TEMP VIEW ledger_alloc AS
+SELECT l.*,
+       a.use_case AS x_UseCase,
+       a.share AS x_Share,
+       a.category AS x_Category,
+       l.EffectiveCost * a.share AS x_AllocatedCost
+FROM ledger l
+JOIN dim_alloc a
+  ON a.x_DimKey = l.x_DimKey
+ AND (a.month IS NULL OR a.month = strftime(l.ChargePeriodStart, '%Y-%m'));

@@ -1,6 +1,6 @@
--- Needs dim_alloc (Store::refresh_allocation).
-SELECT a.category, CAST(sum(l.EffectiveCost * a.share) AS VARCHAR)
-FROM ledger l JOIN dim_alloc a USING (x_DimKey)
-WHERE l.ChargePeriodStart >= ? AND l.ChargePeriodStart < ?
-GROUP BY a.category
-ORDER BY a.category
+-- Needs Store::refresh_allocation (ledger_alloc).
+SELECT x_Category, CAST(sum(x_AllocatedCost) AS VARCHAR)
+FROM ledger_alloc
+WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+GROUP BY x_Category
+ORDER BY x_Category

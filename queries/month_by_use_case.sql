@@ -1,6 +1,6 @@
--- Needs dim_alloc (Store::refresh_allocation). use_case NULL is unallocated.
-SELECT a.use_case, CAST(sum(l.EffectiveCost * a.share) AS VARCHAR)
-FROM ledger l JOIN dim_alloc a USING (x_DimKey)
-WHERE l.ChargePeriodStart >= ? AND l.ChargePeriodStart < ?
-GROUP BY a.use_case
-ORDER BY a.use_case NULLS LAST
+-- Needs Store::refresh_allocation (ledger_alloc). x_UseCase NULL is unallocated.
+SELECT x_UseCase, CAST(sum(x_AllocatedCost) AS VARCHAR)
+FROM ledger_alloc
+WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+GROUP BY x_UseCase
+ORDER BY x_UseCase NULLS LAST

@@ -1,8 +1,8 @@
--- Needs dim_alloc (Store::refresh_allocation). Allocated cost per day and category, rows whose
+-- Needs Store::refresh_allocation (ledger_alloc). Allocated cost per day and category, rows whose
 -- ChargePeriodStart is in [?, ?); feeds the Overview's sparklines.
-SELECT strftime(l.ChargePeriodStart, '%Y-%m-%d') AS day, a.category,
-       CAST(sum(l.EffectiveCost * a.share) AS VARCHAR)
-FROM ledger l JOIN dim_alloc a USING (x_DimKey)
-WHERE l.ChargePeriodStart >= ? AND l.ChargePeriodStart < ?
-GROUP BY day, a.category
-ORDER BY day, a.category
+SELECT strftime(ChargePeriodStart, '%Y-%m-%d') AS day, x_Category,
+       CAST(sum(x_AllocatedCost) AS VARCHAR)
+FROM ledger_alloc
+WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+GROUP BY day, x_Category
+ORDER BY day, x_Category

@@ -10,14 +10,16 @@
 mod category;
 mod rules;
 
+use std::collections::{BTreeMap, HashMap};
+
 use duckdb::params;
 use rust_decimal::Decimal;
 
-use crate::config::{Category, Config};
+use crate::config::{Category, Config, SplitBy};
 use crate::store::{sql, Store, StoreError};
 
 pub use category::default_category;
-pub use rules::{allocate, matches, Share};
+pub use rules::{allocate, exact_shares, matches, unallocated, Allocation, Share};
 
 /// The attributes of ledger rows that rules and categories look at.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -37,37 +39,55 @@ pub struct Dimension {
     pub pricing_category: Option<String>,
 }
 
-/// One row of `dim_alloc`.
+/// One row of `dim_alloc`: `month` None applies to every month.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DimAlloc {
     pub dim_key: String,
+    pub month: Option<String>,
     pub use_case: Option<String>,
     pub share: Decimal,
     pub category: Category,
 }
 
 impl Store {
-    /// Rebuilds the `dim_alloc` temp table from the ledger's dimensions and `config`.
+    /// Rebuilds `dim_alloc` (and the `ledger_alloc` view) from the ledger's dimensions and
+    /// `config`. Rules that split by usage are weighed per month by the tokens or requests
+    /// the fixed rules gave each listed use case; a month with no such usage leaves the
+    /// shared cost unallocated (shown, never guessed).
     pub fn refresh_allocation(&self, config: &Config) -> Result<usize, StoreError> {
         let dims = self.dimensions()?;
-        let rows: Vec<DimAlloc> = dims
-            .iter()
-            .flat_map(|d| {
-                let category = category::category(config, d);
-                allocate(config, d).into_iter().map(move |s| DimAlloc {
+        let mut fixed = Vec::new();
+        let mut by_usage = Vec::new();
+        for d in &dims {
+            let category = category::category(config, d);
+            match allocate(config, d) {
+                Allocation::Fixed(shares) => fixed.extend(shares.into_iter().map(|s| DimAlloc {
                     dim_key: d.dim_key.clone(),
+                    month: None,
                     use_case: s.use_case,
                     share: s.share,
                     category,
-                })
-            })
-            .collect();
+                })),
+                Allocation::ByUsage { by, use_cases } => {
+                    by_usage.push((d.dim_key.clone(), category, by, use_cases))
+                }
+            }
+        }
+        self.conn().execute_batch(sql::DIM_ALLOC_TABLE)?;
+        self.append_dim_alloc(&fixed)?;
+        let weighted = self.usage_weighted(&by_usage)?;
+        self.append_dim_alloc(&weighted)?;
+        Ok(fixed.len() + weighted.len())
+    }
+
+    fn append_dim_alloc(&self, rows: &[DimAlloc]) -> Result<(), StoreError> {
         let c = self.conn();
-        c.execute_batch(sql::DIM_ALLOC_TABLE)?;
+        c.execute_batch("DELETE FROM dim_alloc_stage")?;
         let mut app = c.appender_to_catalog_and_db("dim_alloc_stage", "temp", "main")?;
-        for r in &rows {
+        for r in rows {
             app.append_row(params![
                 r.dim_key,
+                r.month,
                 r.use_case,
                 r.share.to_string(),
                 r.category.as_str()
@@ -76,9 +96,79 @@ impl Store {
         app.flush()?;
         drop(app);
         c.execute_batch(
-            "INSERT INTO dim_alloc SELECT x_DimKey, use_case, CAST(share AS DECIMAL(7, 6)), category FROM dim_alloc_stage; DROP TABLE dim_alloc_stage;",
+            "INSERT INTO dim_alloc SELECT x_DimKey, month, use_case, CAST(share AS DECIMAL(7, 6)), category FROM dim_alloc_stage",
         )?;
-        Ok(rows.len())
+        Ok(())
+    }
+
+    /// Per-month shares of the dimensions that split by usage.
+    fn usage_weighted(
+        &self,
+        dims: &[(String, Category, SplitBy, Vec<String>)],
+    ) -> Result<Vec<DimAlloc>, StoreError> {
+        if dims.is_empty() {
+            return Ok(Vec::new());
+        }
+        let c = self.conn();
+        let mut weights: HashMap<(String, String), (Decimal, Decimal)> = HashMap::new();
+        let mut stmt = c.prepare(sql::ALLOC_USAGE_WEIGHTS)?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+            ))
+        })?;
+        for row in rows {
+            let (month, uc, tokens, requests) = row?;
+            let p = |t: &str| crate::money::parse(t).unwrap_or_default();
+            weights.insert((month, uc), (p(&tokens), p(&requests)));
+        }
+        c.execute_batch("CREATE OR REPLACE TEMP TABLE weighted_dims (x_DimKey VARCHAR)")?;
+        let mut app = c.appender_to_catalog_and_db("weighted_dims", "temp", "main")?;
+        for (key, ..) in dims {
+            app.append_row(params![key])?;
+        }
+        app.flush()?;
+        drop(app);
+        let by_key: HashMap<&str, &(String, Category, SplitBy, Vec<String>)> =
+            dims.iter().map(|d| (d.0.as_str(), d)).collect();
+        let mut out = Vec::new();
+        let mut stmt = c.prepare(sql::ALLOC_WEIGHTED_MONTHS)?;
+        let pairs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+        for pair in pairs {
+            let (key, month) = pair?;
+            let Some((_, category, by, use_cases)) = by_key.get(key.as_str()) else {
+                continue;
+            };
+            let w: BTreeMap<String, Decimal> = use_cases
+                .iter()
+                .map(|u| {
+                    let (tokens, requests) = weights
+                        .get(&(month.clone(), u.clone()))
+                        .copied()
+                        .unwrap_or_default();
+                    (
+                        u.clone(),
+                        if *by == SplitBy::Tokens {
+                            tokens
+                        } else {
+                            requests
+                        },
+                    )
+                })
+                .collect();
+            out.extend(exact_shares(&w).into_iter().map(|s| DimAlloc {
+                dim_key: key.clone(),
+                month: Some(month.clone()),
+                use_case: s.use_case,
+                share: s.share,
+                category: *category,
+            }));
+        }
+        c.execute_batch("DROP TABLE weighted_dims")?;
+        Ok(out)
     }
 
     pub fn dimensions(&self) -> Result<Vec<Dimension>, StoreError> {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 
 use super::Dimension;
-use crate::config::{Config, Rule, RuleMatch};
+use crate::config::{Config, Rule, RuleMatch, SplitBy};
 
 /// A part of a dimension's cost: `use_case` None is unallocated.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,31 +14,48 @@ pub struct Share {
     pub share: Decimal,
 }
 
-/// The use cases a dimension's cost goes to; the shares add up to exactly 1.
-pub fn allocate(config: &Config, d: &Dimension) -> Vec<Share> {
+/// How a dimension's cost is allocated.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Allocation {
+    /// The same shares every month (a use case, a fixed split, or unallocated).
+    Fixed(Vec<Share>),
+    /// Shares by each listed use case's tokens or requests in the same month (split_by).
+    ByUsage { by: SplitBy, use_cases: Vec<String> },
+}
+
+/// The first matching rule's allocation of a dimension; unallocated when none matches.
+pub fn allocate(config: &Config, d: &Dimension) -> Allocation {
     match config.rules.iter().find(|r| matches(&r.matches, d)) {
-        Some(rule) => shares_of(rule),
-        None => vec![Share {
-            use_case: None,
-            share: Decimal::ONE,
-        }],
+        Some(rule) => allocation_of(rule, config),
+        None => Allocation::Fixed(unallocated()),
     }
 }
 
-fn shares_of(rule: &Rule) -> Vec<Share> {
+pub fn unallocated() -> Vec<Share> {
+    vec![Share {
+        use_case: None,
+        share: Decimal::ONE,
+    }]
+}
+
+fn allocation_of(rule: &Rule, config: &Config) -> Allocation {
     if let Some(u) = &rule.use_case {
-        return vec![Share {
+        return Allocation::Fixed(vec![Share {
             use_case: Some(u.clone()),
             share: Decimal::ONE,
-        }];
+        }]);
     }
-    let weights: BTreeMap<String, Decimal> = match (&rule.split, &rule.use_cases) {
-        (Some(split), _) => split.clone(),
-        // split_by without usage data to divide by: equal parts until allocation v2 weighs them
-        (None, Some(list)) => list.iter().map(|u| (u.clone(), Decimal::ONE)).collect(),
-        (None, None) => BTreeMap::new(),
-    };
-    exact_shares(&weights)
+    match (&rule.split, rule.split_by) {
+        (Some(split), _) => Allocation::Fixed(exact_shares(split)),
+        (None, Some(by)) => Allocation::ByUsage {
+            by,
+            use_cases: rule
+                .use_cases
+                .clone()
+                .unwrap_or_else(|| config.use_cases.iter().map(|u| u.id.clone()).collect()),
+        },
+        (None, None) => Allocation::Fixed(unallocated()),
+    }
 }
 
 /// Normalises weights to shares at 6 decimals; the last takes the remainder so they sum to 1.

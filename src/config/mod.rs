@@ -235,24 +235,22 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
                 ));
             }
         }
-        if r.split_by.is_some() {
-            match &r.use_cases {
-                Some(list) if !list.is_empty() => {
-                    if let Some(u) = list.iter().find(|u| unknown(u)) {
-                        return Err(err(
-                            at("use_cases"),
-                            format!("rules[{i}].use_cases"),
-                            format!("'{u}' is not a use case id in [[use_cases]]"),
-                        ));
-                    }
-                }
-                _ => {
-                    return Err(err(
-                        at("split_by"),
-                        format!("rules[{i}].use_cases"),
-                        "split_by needs use_cases = [\"a\", \"b\"] to divide between".to_string(),
-                    ))
-                }
+        // split_by divides between `use_cases`, or between every use case when it is absent.
+        if let Some(list) = &r.use_cases {
+            if r.split_by.is_none() {
+                return Err(err(
+                    at("use_cases"),
+                    format!("rules[{i}].use_cases"),
+                    "use_cases goes with split_by; a fixed split names its use cases in split"
+                        .to_string(),
+                ));
+            }
+            if let Some(u) = list.iter().find(|u| unknown(u)) {
+                return Err(err(
+                    at("use_cases"),
+                    format!("rules[{i}].use_cases"),
+                    format!("'{u}' is not a use case id in [[use_cases]]"),
+                ));
             }
         }
         if let Some(tag) = &r.matches.tag {

@@ -1,0 +1,9 @@
+-- Tokens and requests per month and use case from the rows already allocated (fixed rules):
+-- the weights of rules that split shared rows by usage (split_by).
+SELECT strftime(ChargePeriodStart, '%Y-%m') AS month,
+       x_UseCase,
+       CAST(COALESCE(sum(CASE WHEN ConsumedUnit ILIKE '%token%' THEN ConsumedQuantity * x_Share END), 0) AS VARCHAR),
+       CAST(COALESCE(sum(x_Requests * x_Share), 0) AS VARCHAR)
+FROM ledger_alloc
+WHERE x_UseCase IS NOT NULL
+GROUP BY month, x_UseCase

@@ -1,0 +1,331 @@
+//! Decisions on breaches and the audit log they make. The log is append-only: this file inserts
+//! into `gate_decisions` and `gate_baselines` and never updates or deletes them.
+
+use std::collections::{BTreeSet, HashMap};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::NaiveDateTime;
+use duckdb::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use super::{sql, Breach, Gate, GateError, GateReport};
+use crate::money::{self, serialize_usd};
+use crate::month::Month;
+use crate::store::{Store, StoreError};
+
+/// What was decided on a breach (PRODUCT section 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decision {
+    Acknowledged,
+    ReJustified,
+    Paused,
+    Resumed,
+    Approved,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 5] = [
+        Decision::Acknowledged,
+        Decision::ReJustified,
+        Decision::Paused,
+        Decision::Resumed,
+        Decision::Approved,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Acknowledged => "acknowledged",
+            Decision::ReJustified => "re-justified",
+            Decision::Paused => "paused",
+            Decision::Resumed => "resumed",
+            Decision::Approved => "approved",
+        }
+    }
+
+    /// Pausing and resuming act on a use case, so they only apply to G1 and G2.
+    pub fn applies_to(self, gate: Gate) -> bool {
+        match self {
+            Decision::Paused | Decision::Resumed => matches!(gate, Gate::G1 | Gate::G2),
+            _ => true,
+        }
+    }
+}
+
+impl fmt::Display for Decision {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Decision {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Decision::ALL
+            .into_iter()
+            .find(|d| d.as_str() == s.trim())
+            .ok_or_else(|| {
+                let names: Vec<_> = Decision::ALL.iter().map(|d| d.as_str()).collect();
+                format!("'{s}' is not a decision; use one of {}", names.join(", "))
+            })
+    }
+}
+
+/// One row of the audit log.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionRecord {
+    pub id: i64,
+    pub breach_id: String,
+    pub gate: Gate,
+    pub subject: String,
+    pub month: Month,
+    pub decision: Decision,
+    pub by: String,
+    pub note: Option<String>,
+    pub decided_at: NaiveDateTime,
+    /// The breach's value and threshold when the decision was taken.
+    #[serde(serialize_with = "serialize_usd")]
+    pub value: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub threshold: Decimal,
+}
+
+/// A G3 baseline set by an approval: months from `effective_from` on are judged against it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ApprovedBaseline {
+    pub effective_from: Month,
+    pub usd: Decimal,
+    pub decision_id: i64,
+}
+
+/// Appends `decision` on the breach `id` of `report` to the audit log, with who, when and a
+/// note, and returns the new log row. An `approved` decision on a G3 breach also sets that
+/// breach's value as the approved baseline from the month after it. The breach is looked up in
+/// `report` (what the user was shown), so its value and threshold are recorded as seen.
+pub fn decide(
+    store: &Store,
+    report: &GateReport,
+    id: &str,
+    decision: Decision,
+    by: &str,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<DecisionRecord, GateError> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(GateError::NoDecider);
+    }
+    let breach = report.find(id).ok_or_else(|| GateError::UnknownBreach {
+        id: id.to_string(),
+        as_of: report.as_of,
+    })?;
+    if !decision.applies_to(breach.gate) {
+        return Err(GateError::NotApplicable {
+            decision,
+            gate: breach.gate,
+        });
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let new_id = store.in_transaction(|c| -> Result<i64, StoreError> {
+        let new_id: i64 = c.query_row(
+            sql::DECISION_INSERT,
+            params![
+                breach.id,
+                breach.gate.as_str(),
+                breach.subject,
+                breach.month.to_string(),
+                decision.as_str(),
+                by,
+                note,
+                now,
+                money::cents(breach.value).to_string(),
+                money::cents(breach.threshold).to_string(),
+            ],
+            |r| r.get(0),
+        )?;
+        if breach.gate == Gate::G3 && decision == Decision::Approved {
+            c.execute(
+                sql::BASELINE_INSERT,
+                params![
+                    breach.month.next().to_string(),
+                    money::cents(breach.value).to_string(),
+                    new_id,
+                    now
+                ],
+            )?;
+        }
+        Ok(new_id)
+    })?;
+    Ok(record(breach, new_id, decision, by, note, now))
+}
+
+fn record(
+    breach: &Breach,
+    id: i64,
+    decision: Decision,
+    by: &str,
+    note: Option<&str>,
+    decided_at: NaiveDateTime,
+) -> DecisionRecord {
+    DecisionRecord {
+        id,
+        breach_id: breach.id.clone(),
+        gate: breach.gate,
+        subject: breach.subject.clone(),
+        month: breach.month,
+        decision,
+        by: by.to_string(),
+        note: note.map(str::to_string),
+        decided_at,
+        value: money::cents(breach.value),
+        threshold: money::cents(breach.threshold),
+    }
+}
+
+/// The whole audit log, oldest first.
+pub fn audit_log(store: &Store) -> Result<Vec<DecisionRecord>, StoreError> {
+    let mut stmt = store.conn().prepare(sql::DECISIONS)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, i64>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, String>(5)?,
+            r.get::<_, String>(6)?,
+            r.get::<_, Option<String>>(7)?,
+            r.get::<_, String>(8)?,
+            r.get::<_, String>(9)?,
+            r.get::<_, String>(10)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, breach_id, gate, subject, month, decision, by, note, at, value, threshold) = row?;
+        // Rows only come from `decide`; one that does not parse was written by something else
+        // and is skipped rather than shown wrong.
+        let (Ok(gate), Ok(month), Ok(decision), Ok(decided_at)) = (
+            gate.parse::<Gate>(),
+            month.parse::<Month>(),
+            decision.parse::<Decision>(),
+            NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S"),
+        ) else {
+            tracing::warn!(id, "skipping an unreadable gate decision");
+            continue;
+        };
+        out.push(DecisionRecord {
+            id,
+            breach_id,
+            gate,
+            subject,
+            month,
+            decision,
+            by,
+            note,
+            decided_at,
+            value: money::parse(&value).unwrap_or_default(),
+            threshold: money::parse(&threshold).unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
+/// The latest decision on each breach id.
+pub fn latest_decisions(log: &[DecisionRecord]) -> HashMap<String, DecisionRecord> {
+    let mut out: HashMap<String, DecisionRecord> = HashMap::new();
+    for d in log {
+        match out.get(&d.breach_id) {
+            Some(prev) if prev.id > d.id => {}
+            _ => {
+                out.insert(d.breach_id.clone(), d.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Use cases whose latest `paused`/`resumed` decision (on any G1 or G2 breach) is `paused`:
+/// the gateway refuses their requests (PRODUCT C13).
+pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
+    let mut latest: HashMap<String, Decision> = HashMap::new();
+    for d in audit_log(store)? {
+        if matches!(d.decision, Decision::Paused | Decision::Resumed)
+            && matches!(d.gate, Gate::G1 | Gate::G2)
+        {
+            latest.insert(d.subject, d.decision);
+        }
+    }
+    Ok(latest
+        .into_iter()
+        .filter(|(_, d)| *d == Decision::Paused)
+        .map(|(u, _)| u)
+        .collect())
+}
+
+/// Every approved G3 baseline, in the order they were set.
+pub fn approved_baselines(store: &Store) -> Result<Vec<ApprovedBaseline>, StoreError> {
+    let mut stmt = store.conn().prepare(sql::BASELINES)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+        ))
+    })?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (from, usd, decision_id) = row?;
+        if let (Ok(effective_from), Some(usd)) = (from.parse::<Month>(), money::parse(&usd)) {
+            out.push(ApprovedBaseline {
+                effective_from,
+                usd,
+                decision_id,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The approved baseline `month` is judged against: of the approvals in force by then, the one
+/// effective from the latest month (the latest set on a tie); else the configured one.
+pub fn baseline_for(month: Month, approved: &[ApprovedBaseline], configured: Decimal) -> Decimal {
+    approved
+        .iter()
+        .filter(|b| b.effective_from <= month)
+        .max_by_key(|b| (b.effective_from, b.decision_id))
+        .map_or(configured, |b| b.usd)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decisions_parse_and_print() {
+        for d in Decision::ALL {
+            assert_eq!(d.as_str().parse::<Decision>(), Ok(d));
+        }
+        let err = "approve".parse::<Decision>().expect_err("bad");
+        assert!(err.contains("acknowledged, re-justified, paused, resumed, approved"));
+        assert!(!Decision::Paused.applies_to(Gate::G3));
+        assert!(Decision::Approved.applies_to(Gate::G3));
+    }
+
+    #[test]
+    fn latest_approval_in_force_wins() {
+        let m = |s: &str| s.parse::<Month>().expect("month");
+        let b = |from: &str, usd: i64, id: i64| ApprovedBaseline {
+            effective_from: m(from),
+            usd: Decimal::from(usd),
+            decision_id: id,
+        };
+        let approved = [b("2026-06", 40_000, 1), b("2026-04", 35_000, 2)];
+        let cfg = Decimal::from(30_000);
+        assert_eq!(baseline_for(m("2026-03"), &approved, cfg), cfg);
+        assert_eq!(baseline_for(m("2026-05"), &approved, cfg), Decimal::from(35_000));
+        assert_eq!(baseline_for(m("2026-07"), &approved, cfg), Decimal::from(40_000));
+    }
+}

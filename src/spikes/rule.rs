@@ -1,0 +1,113 @@
+//! The robust spike rule: a day is a spike when its cost is far above the median of the
+//! trailing window, measured in MADs (the modified z-score of Iglewicz and Hoaglin), and the
+//! jump is worth money.
+
+use rust_decimal::Decimal;
+
+/// Thresholds of the rule. [`SpikeRule::default`] is what `tollgate spikes` and the cockpit use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SpikeRule {
+    /// Days before the day that form its history (the day itself excluded).
+    pub window_days: u32,
+    /// Fewest days of history (since the use case's first row) before a day can be flagged.
+    pub min_history_days: u32,
+    /// How many robust standard deviations above the median flags a day.
+    pub k: Decimal,
+    /// Smallest jump above the median, in USD, worth flagging.
+    pub min_change_usd: Decimal,
+    /// Floor of the robust standard deviation as a fraction of the median, so a perfectly
+    /// flat history (MAD = 0) still gives a finite z-score.
+    pub sigma_floor_fraction: Decimal,
+}
+
+impl Default for SpikeRule {
+    /// 28 days of history (four whole weeks, so weekdays and weekends weigh as they do in a
+    /// month), at least 14 of them, k = 3.5 (the usual cut-off of the modified z-score), a $25
+    /// floor, and a robust standard deviation of at least 2% of the median.
+    fn default() -> Self {
+        SpikeRule {
+            window_days: 28,
+            min_history_days: 14,
+            k: Decimal::new(35, 1),
+            min_change_usd: Decimal::from(25),
+            sigma_floor_fraction: Decimal::new(2, 2),
+        }
+    }
+}
+
+/// 1 / Phi^-1(3/4): scales the MAD to a standard deviation for normal data.
+const MAD_SCALE: Decimal = Decimal::from_parts(14826, 0, 0, false, 4);
+
+/// Median and robust standard deviation of a window of daily costs.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WindowStats {
+    pub median: Decimal,
+    /// max(1.4826 x MAD, sigma_floor_fraction x |median|, $0.01).
+    pub sigma: Decimal,
+}
+
+impl SpikeRule {
+    /// The stats of `history`, or None with fewer than `min_history_days` days.
+    pub fn stats(&self, history: &[Decimal]) -> Option<WindowStats> {
+        if history.is_empty() || history.len() < self.min_history_days as usize {
+            return None;
+        }
+        let m = median(history.to_vec());
+        let mad = median(history.iter().map(|x| (*x - m).abs()).collect());
+        let sigma = (MAD_SCALE * mad)
+            .max(self.sigma_floor_fraction * m.abs())
+            .max(Decimal::new(1, 2));
+        Some(WindowStats { median: m, sigma })
+    }
+
+    /// Whether `cost` is a spike against `stats`.
+    pub fn flags(&self, stats: &WindowStats, cost: Decimal) -> bool {
+        let jump = cost - stats.median;
+        jump > self.k * stats.sigma && jump >= self.min_change_usd
+    }
+}
+
+impl WindowStats {
+    /// (cost - median) / sigma, to two decimals.
+    pub fn z_score(&self, cost: Decimal) -> Decimal {
+        ((cost - self.median) / self.sigma).round_dp(2)
+    }
+}
+
+/// The median; the mean of the two middle values for an even count.
+pub fn median(mut values: Vec<Decimal>) -> Decimal {
+    if values.is_empty() {
+        return Decimal::ZERO;
+    }
+    values.sort();
+    let n = values.len();
+    if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / Decimal::TWO
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(v: i64) -> Decimal {
+        Decimal::from(v)
+    }
+
+    #[test]
+    fn medians_and_thresholds() {
+        assert_eq!(median(vec![d(3), d(1), d(2)]), d(2));
+        assert_eq!(median(vec![d(4), d(1), d(2), d(3)]), Decimal::new(25, 1));
+        let rule = SpikeRule::default();
+        assert_eq!(rule.stats(&vec![d(100); 13]), None);
+        let flat = rule.stats(&vec![d(100); 28]).expect("stats");
+        // MAD 0: sigma is 2% of the median, so the threshold is 100 + 3.5 x 2 = 107, and the
+        // $25 floor wins.
+        assert_eq!(flat.sigma, d(2));
+        assert!(!rule.flags(&flat, d(124)));
+        assert!(rule.flags(&flat, d(125)));
+        assert_eq!(flat.z_score(d(125)), Decimal::new(1250, 2));
+    }
+}

@@ -1,0 +1,189 @@
+//! Allocation v2: shared rows split by each use case's tokens or requests, per month; parts
+//! always add up to the whole.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::store::{IngestScope, Store};
+
+const CONFIG: &str = r#"
+[[use_cases]]
+id = "a"
+name = "A"
+kind = "feature"
+
+[[use_cases]]
+id = "b"
+name = "B"
+kind = "feature"
+
+[[use_cases]]
+id = "c"
+name = "C"
+kind = "platform"
+
+[[rules]]
+use_case = "a"
+match = { sub_account = "proj_a" }
+
+[[rules]]
+use_case = "b"
+match = { sub_account = "proj_b" }
+
+[[rules]]
+use_case = "c"
+match = { sub_account = "proj_c" }
+
+[[rules]]
+split_by = "tokens"
+use_cases = ["a", "b"]
+match = { provider = "Pinecone" }
+
+[[rules]]
+split_by = "requests"
+match = { provider = "Qdrant" }
+"#;
+
+fn d(s: &str) -> Decimal {
+    s.parse().expect("decimal")
+}
+
+fn usage(day: NaiveDate, sub: &str, cost: &str, tokens: i64, requests: i64, n: usize) -> LedgerRow {
+    let start = day.and_hms_opt(0, 0, 0).expect("t");
+    let mut r = LedgerRow::new(
+        Charge {
+            source: "openai",
+            provider: "OpenAI",
+            service: "OpenAI API",
+            service_category: "AI and Machine Learning",
+            service_subcategory: Some("Generative AI"),
+            start,
+            end: start + chrono::Duration::days(1),
+            cost: d(cost),
+        },
+        &[sub, &n.to_string()],
+    );
+    r.sub_account_id = Some(sub.to_string());
+    r.consumed_quantity = Some(Decimal::from(tokens));
+    r.consumed_unit = Some("Tokens".to_string());
+    r.requests = Some(requests);
+    r
+}
+
+fn shared(provider: &str, day: NaiveDate, cost: &str) -> LedgerRow {
+    let start = day.and_hms_opt(0, 0, 0).expect("t");
+    LedgerRow::new(
+        Charge {
+            source: "vector",
+            provider,
+            service: provider,
+            service_category: "Databases",
+            service_subcategory: None,
+            start,
+            end: start + chrono::Duration::days(1),
+            cost: d(cost),
+        },
+        &[provider],
+    )
+}
+
+fn ledger() -> Store {
+    let store = Store::open_in_memory().expect("store");
+    let sep = NaiveDate::from_ymd_opt(2026, 9, 10).expect("d");
+    let oct = NaiveDate::from_ymd_opt(2026, 10, 10).expect("d");
+    let nov = NaiveDate::from_ymd_opt(2026, 11, 10).expect("d");
+    let rows = vec![
+        // September: a 300 tokens / 1 request, b 100 tokens / 3 requests, c 0 tokens / 6 requests
+        usage(sep, "proj_a", "1", 300, 1, 1),
+        usage(sep, "proj_b", "1", 100, 3, 2),
+        usage(sep, "proj_c", "1", 0, 6, 3),
+        // October: a and b equal on tokens
+        usage(oct, "proj_a", "1", 50, 1, 4),
+        usage(oct, "proj_b", "1", 50, 1, 5),
+        // November: only c has usage
+        usage(nov, "proj_c", "1", 10, 0, 6),
+    ];
+    store
+        .ingest_rows(
+            &IngestScope::Source {
+                source: "openai".into(),
+            },
+            &rows,
+        )
+        .expect("usage");
+    let vec_rows = vec![
+        shared("Pinecone", sep, "10.00"),
+        shared("Pinecone", oct, "10.01"),
+        shared("Pinecone", nov, "7.00"),
+        shared("Qdrant", sep, "1.00"),
+    ];
+    store
+        .ingest_rows(
+            &IngestScope::Source {
+                source: "vector".into(),
+            },
+            &vec_rows,
+        )
+        .expect("vector");
+    store
+}
+
+fn report(store: &Store, month: &str) -> tollgate::report::MonthReport {
+    let config = tollgate::config::parse(CONFIG, "t.toml").expect("config");
+    tollgate::report::month_report(store, &config, month.parse().expect("month")).expect("report")
+}
+
+fn cost(r: &tollgate::report::MonthReport, id: &str) -> Decimal {
+    r.by_use_case
+        .iter()
+        .find(|u| u.use_case == id)
+        .map(|u| u.cost)
+        .unwrap_or_default()
+}
+
+fn adds_up(r: &tollgate::report::MonthReport) {
+    let parts: Decimal = r.by_use_case.iter().map(|u| u.cost).sum::<Decimal>() + r.unallocated;
+    assert_eq!(
+        parts, r.total,
+        "use cases + unallocated = total in {}",
+        r.month
+    );
+}
+
+#[test]
+fn split_by_tokens_and_requests_follow_each_months_usage() {
+    let store = ledger();
+    let sep = report(&store, "2026-09");
+    adds_up(&sep);
+    // Pinecone $10 by tokens 300:100 -> a 7.50, b 2.50; Qdrant $1 by requests 1:3:6 over a, b, c.
+    assert_eq!(cost(&sep, "a"), d("1") + d("7.50") + d("0.10"));
+    assert_eq!(cost(&sep, "b"), d("1") + d("2.50") + d("0.30"));
+    assert_eq!(cost(&sep, "c"), d("1") + d("0.60"));
+    assert_eq!(sep.unallocated, Decimal::ZERO);
+
+    let oct = report(&store, "2026-10");
+    adds_up(&oct);
+    // 10.01 split 50:50 -> 5.005 each, rounded to cents so the lines still add up to 12.01.
+    assert_eq!(cost(&oct, "a") + cost(&oct, "b"), d("12.01"));
+    assert!((cost(&oct, "a") - cost(&oct, "b")).abs() <= d("0.01"));
+}
+
+#[test]
+fn a_month_without_usage_to_weigh_by_stays_unallocated() {
+    let store = ledger();
+    let nov = report(&store, "2026-11");
+    adds_up(&nov);
+    // a and b have no tokens in November: Pinecone's $7 is shown as unallocated, not guessed.
+    assert_eq!(nov.unallocated, d("7.00"));
+    assert_eq!(cost(&nov, "c"), d("1"));
+}
+
+#[test]
+fn use_cases_is_only_for_split_by() {
+    let bad = format!("{CONFIG}\n[[rules]]\nuse_case = \"a\"\nuse_cases = [\"b\"]\nmatch = {{ provider = \"X\" }}\n");
+    let e = tollgate::config::parse(&bad, "t.toml").expect_err("use_cases without split_by");
+    assert!(
+        e.to_string().contains("use_cases goes with split_by"),
+        "{e}"
+    );
+}
