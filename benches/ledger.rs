@@ -65,6 +65,32 @@ fn bench(c: &mut Criterion) {
     g.bench_function("month report on the demo ledger", |b| {
         b.iter(|| tollgate::report::month_report(&store, &config, month).expect("report"))
     });
+    // Time to the first cockpit frame with data: open the demo DB file, load the Overview on
+    // the DB side, and render it (what `tollgate demo` does before the user sees numbers).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("demo.duckdb");
+    {
+        let s = Store::open(&path).expect("file store");
+        tollgate::demo::write(&s, 42, as_of).expect("demo");
+    }
+    g.bench_function(
+        "first cockpit frame on the demo DB (open + load + render 120x40)",
+        |b| {
+            b.iter(|| {
+                let s = Store::open(&path).expect("open");
+                let overview = tollgate::overview::load(&s, &config, as_of).expect("overview");
+                let mut app = tollgate::tui::App::new(
+                    as_of,
+                    tollgate::tui::Keymap::default_keys().expect("keys"),
+                    tollgate::tui::Theme::no_color(),
+                );
+                app.update(tollgate::tui::Action::OverviewLoaded(Box::new(overview)));
+                let mut term = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40))
+                    .expect("term");
+                term.draw(|f| tollgate::tui::render(f, &app)).expect("draw");
+            })
+        },
+    );
     g.finish();
 }
 

@@ -21,7 +21,7 @@ SELECT l.*,
        a.use_case AS x_UseCase,
        a.share AS x_Share,
        a.category AS x_Category,
-       l.EffectiveCost * a.share AS x_AllocatedCost
+       CAST(l.EffectiveCost AS DECIMAL(38, 9)) * a.share AS x_AllocatedCost
 FROM ledger l
 JOIN dim_alloc a
   ON a.x_DimKey = l.x_DimKey

@@ -1,8 +1,8 @@
--- Needs dim_alloc (Store::refresh_allocation). Allocated cost per month and use case of the
--- rows whose ChargePeriodStart is in [?, ?); use_case NULL is unallocated.
-SELECT strftime(l.ChargePeriodStart, '%Y-%m') AS month, a.use_case,
-       CAST(sum(l.EffectiveCost * a.share) AS VARCHAR)
-FROM ledger l JOIN dim_alloc a USING (x_DimKey)
-WHERE l.ChargePeriodStart >= ? AND l.ChargePeriodStart < ?
-GROUP BY month, a.use_case
-ORDER BY month, a.use_case NULLS LAST
+-- Needs Store::refresh_allocation (ledger_alloc). Allocated cost per month and use case of the
+-- rows whose ChargePeriodStart is in [?, ?); x_UseCase NULL is unallocated.
+SELECT strftime(ChargePeriodStart, '%Y-%m') AS month, x_UseCase,
+       CAST(sum(x_AllocatedCost) AS VARCHAR)
+FROM ledger_alloc
+WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+GROUP BY month, x_UseCase
+ORDER BY month, x_UseCase NULLS LAST

@@ -26,7 +26,7 @@ pub struct Cli {
 pub enum Command {
     /// Write the demo dataset into a demo DB and open the cockpit on it
     Demo(DemoArgs),
-    /// Load FOCUS cost exports
+    /// Load FOCUS cost exports or outcome values
     Import {
         #[command(subcommand)]
         what: ImportCommand,
@@ -40,6 +40,17 @@ pub enum Command {
     },
     /// Billed cost vs usage x list price, per provider, for a month
     Reconcile(crate::commands::reconcile::ReconcileArgs),
+    /// Budget gates G1-G4: breaches, projections for the month in progress, decisions
+    Gates(crate::commands::gates::GatesArgs),
+    /// Monthly history and a 12-month forecast with an 80% interval, targets and what-ifs
+    Forecast(crate::commands::forecast::ForecastArgs),
+    /// Days whose spend jumped, per use case, split into volume, price and mix
+    Spikes(crate::commands::spikes::SpikesArgs),
+    /// AI dependencies (use case x provider x item): 30-day spend, reviews, waste candidates
+    Deps {
+        #[command(subcommand)]
+        cmd: crate::commands::deps::DepsCommand,
+    },
     /// Pull the configured sources (incremental; --full re-fetches everything)
     Sync(SyncArgs),
     /// Manage a source's stored credential (OS keyring)
@@ -76,6 +87,11 @@ pub enum ImportCommand {
         /// Source name the rows are tagged with
         #[arg(long, default_value = "focus")]
         source: String,
+    },
+    /// Outcome values: a CSV with the header month,use_case,metric,value; re-importing replaces the same keys
+    Outcomes {
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
 }
 

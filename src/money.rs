@@ -57,7 +57,9 @@ pub fn cents_summing_to(parts: &[Decimal], total: Decimal) -> Vec<Decimal> {
 
 /// Serialises money as a JSON number with two decimals, exactly (no float on the way).
 pub fn serialize_usd<S: Serializer>(value: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    rust_decimal::serde::arbitrary_precision::serialize(&cents(*value), s)
+    let mut v = cents(*value);
+    v.rescale(2);
+    rust_decimal::serde::arbitrary_precision::serialize(&v, s)
 }
 
 /// Like [`serialize_usd`] for optional values (`null` when absent).

@@ -151,7 +151,9 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
         .then(|| (unallocated_exact / month_to_date_exact * Decimal::ONE_HUNDRED).round_dp(1));
 
     let gates = &config.gates;
-    let baseline = gates.approved_baseline_usd;
+    // The G3 baseline in force this month: the configured one until a decision approves another.
+    let approved = crate::gates::approved_baselines(store)?;
+    let baseline = crate::gates::baseline_for(month, &approved, gates.approved_baseline_usd);
     let g3_line = cents(baseline * (Decimal::ONE + gates.jump_pct / Decimal::ONE_HUNDRED));
 
     Ok(Overview {

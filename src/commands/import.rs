@@ -24,5 +24,6 @@ pub fn run(cli: &Cli, what: &ImportCommand) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        ImportCommand::Outcomes { file } => super::outcomes::run(cli, file),
     }
 }

@@ -2,11 +2,16 @@
 
 pub mod auth;
 mod demo;
+pub mod deps;
 mod doctor;
+pub mod forecast;
+pub mod gates;
 mod import;
+pub mod outcomes;
 pub mod prices;
 pub mod reconcile;
 mod report;
+pub mod spikes;
 mod sync;
 
 use std::path::{Path, PathBuf};
@@ -36,6 +41,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Report(args)) => report::run(&cli, args),
         Some(Command::Prices { cmd }) => prices::run(&cli, cmd),
         Some(Command::Reconcile(args)) => reconcile::run(&cli, args),
+        Some(Command::Forecast(args)) => forecast::run(&cli, args),
+        Some(Command::Gates(args)) => gates::run(&cli, args),
+        Some(Command::Spikes(args)) => spikes::run(&cli, args),
+        Some(Command::Deps { cmd }) => deps::run(&cli, cmd),
         Some(Command::Sync(args)) => sync::run_cmd(&cli, args),
         Some(Command::Auth { cmd }) => auth::run(cmd),
         Some(Command::Doctor) => doctor::run(&cli),

@@ -65,8 +65,8 @@ fn parse_pct(text: &str) -> Result<Decimal, String> {
     let t = text.trim();
     let number = t.strip_suffix('%').unwrap_or(t).trim();
     let number = number.strip_prefix('+').unwrap_or(number);
-    let pct = Decimal::from_str_exact(number)
-        .map_err(|_| format!("'{text}' is not a percentage"))?;
+    let pct =
+        Decimal::from_str_exact(number).map_err(|_| format!("'{text}' is not a percentage"))?;
     if pct <= Decimal::from(-100) {
         return Err(format!("'{text}' is -100% or less"));
     }
@@ -195,7 +195,7 @@ mod tests {
         };
         let dec: Month = "2026-12".parse().expect("month");
         assert!((month_factor(std::slice::from_ref(&shift), dec) - 1.25806).abs() < 1e-4);
-        assert_eq!(month_factor(&[shift.clone()], dec.next()), 1.5);
+        assert_eq!(month_factor(std::slice::from_ref(&shift), dec.next()), 1.5);
         assert_eq!(month_factor(&[shift], dec.prev()), 1.0);
         assert_eq!(signed_pct(100.0), "+100%");
         assert_eq!(signed_pct(-12.5), "-12.5%");

@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{sql, Breach, Gate, GateError, GateReport};
-use crate::money::{self, serialize_usd};
+use crate::money;
 use crate::month::Month;
 use crate::store::{Store, StoreError};
 
@@ -86,9 +86,9 @@ pub struct DecisionRecord {
     pub note: Option<String>,
     pub decided_at: NaiveDateTime,
     /// The breach's value and threshold when the decision was taken.
-    #[serde(serialize_with = "serialize_usd")]
+    #[serde(serialize_with = "super::serialize_cents")]
     pub value: Decimal,
-    #[serde(serialize_with = "serialize_usd")]
+    #[serde(serialize_with = "super::serialize_cents")]
     pub threshold: Decimal,
 }
 
@@ -325,7 +325,13 @@ mod tests {
         let approved = [b("2026-06", 40_000, 1), b("2026-04", 35_000, 2)];
         let cfg = Decimal::from(30_000);
         assert_eq!(baseline_for(m("2026-03"), &approved, cfg), cfg);
-        assert_eq!(baseline_for(m("2026-05"), &approved, cfg), Decimal::from(35_000));
-        assert_eq!(baseline_for(m("2026-07"), &approved, cfg), Decimal::from(40_000));
+        assert_eq!(
+            baseline_for(m("2026-05"), &approved, cfg),
+            Decimal::from(35_000)
+        );
+        assert_eq!(
+            baseline_for(m("2026-07"), &approved, cfg),
+            Decimal::from(40_000)
+        );
     }
 }

@@ -5,6 +5,7 @@ use super::{Result, Store, StoreError};
 const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../queries/migrations/001_ledger.sql")),
     (2, include_str!("../../queries/migrations/002_prices.sql")),
+    (3, include_str!("../../queries/migrations/003_gates.sql")),
 ];
 
 impl Store {
@@ -52,7 +53,7 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 2;
+pub const LATEST: u32 = 3;
 
 #[cfg(test)]
 mod tests {

@@ -187,3 +187,34 @@ fn use_cases_is_only_for_split_by() {
         "{e}"
     );
 }
+
+#[test]
+fn large_rows_allocate_exactly() {
+    let store = Store::open_in_memory().expect("store");
+    let day = NaiveDate::from_ymd_opt(2026, 9, 1).expect("d");
+    let rows = vec![
+        usage(day, "proj_a", "987654321.123456789", 10, 1, 1),
+        usage(day, "proj_b", "12345.678901", 30, 1, 2),
+    ];
+    store
+        .ingest_rows(
+            &IngestScope::Source {
+                source: "openai".into(),
+            },
+            &rows,
+        )
+        .expect("usage");
+    store
+        .ingest_rows(
+            &IngestScope::Source {
+                source: "vector".into(),
+            },
+            &[shared("Pinecone", day, "55555.55")],
+        )
+        .expect("vector");
+    let r = report(&store, "2026-09");
+    adds_up(&r);
+    assert_eq!(r.total, d("987722222.35"));
+    // Pinecone split 10:30 by tokens: a 13888.8875, b 41666.6625
+    assert_eq!(cost(&r, "b"), d("54012.34"));
+}

@@ -1,0 +1,2 @@
+SELECT strftime(min(ChargePeriodStart), '%Y-%m-%d')
+FROM ledger

@@ -1,0 +1,433 @@
+//! Dependencies (C10): every AI item a use case relies on — use case x provider x item (the
+//! model, else the resource, else the service) — derived from the ledger, with its allocated
+//! spend over the 30 days ending today, and its latest review (`waste`, `convenience`,
+//! `load-bearing`). Reviews are appended to `dependency_reviews` and never rewritten; the latest
+//! wins. Totals per class (and `untagged`) add up to the 30-day spend to the cent.
+//!
+//! Waste candidates: dependencies with spend in the window and either no outcome (the use case
+//! has no outcome metric configured, no value above zero for it in the latest complete month,
+//! or is `unallocated`), or no usage (no requests or tokens in the window from an item that
+//! reported them before — infrastructure billed without request counts is not flagged on that
+//! ground).
+
+mod suggest;
+
+use std::collections::{HashMap, HashSet};
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use duckdb::params;
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+
+use crate::config::Config;
+use crate::money::{self, cents_summing_to, serialize_usd};
+use crate::month::Month;
+use crate::store::{Store, StoreError};
+
+pub use suggest::close_matches;
+
+pub(crate) const USAGE: &str = include_str!("../../queries/deps_usage.sql");
+pub(crate) const REVIEWS_LATEST: &str = include_str!("../../queries/deps_reviews_latest.sql");
+pub(crate) const HISTORY: &str = include_str!("../../queries/deps_history.sql");
+pub(crate) const INSERT_REVIEW: &str = include_str!("../../queries/deps_insert_review.sql");
+pub(crate) const KNOWN_KEYS: &str = include_str!("../../queries/deps_known_keys.sql");
+
+/// Days of spend shown per dependency, ending today.
+pub const WINDOW_DAYS: u32 = 30;
+/// The use case of rows no rule allocates.
+pub const UNALLOCATED: &str = "unallocated";
+
+/// A review's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DepClass {
+    LoadBearing,
+    Convenience,
+    Waste,
+}
+
+impl DepClass {
+    pub const ALL: [DepClass; 3] = [
+        DepClass::LoadBearing,
+        DepClass::Convenience,
+        DepClass::Waste,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DepClass::LoadBearing => "load-bearing",
+            DepClass::Convenience => "convenience",
+            DepClass::Waste => "waste",
+        }
+    }
+}
+
+impl fmt::Display for DepClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for DepClass {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        DepClass::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s.trim())
+            .ok_or_else(|| format!("'{s}' is not a class; use waste, convenience or load-bearing"))
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DepsError {
+    #[error("no dependency '{key}'{}; `tollgate deps list` shows every key", hint(.suggestions))]
+    UnknownKey {
+        key: String,
+        suggestions: Vec<String>,
+    },
+    #[error("the reviewer is empty; pass --by WHO (or set $USER)")]
+    NoReviewer,
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<duckdb::Error> for DepsError {
+    fn from(e: duckdb::Error) -> Self {
+        DepsError::Store(StoreError::Db(e))
+    }
+}
+
+fn hint(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", suggestions.join(", "))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct DepsReport {
+    pub as_of: NaiveDate,
+    /// The window, both ends inclusive: the `WINDOW_DAYS` days ending `as_of`.
+    pub window_start: NaiveDate,
+    pub window_end: NaiveDate,
+    /// The month whose outcome values decide "no outcome".
+    pub outcome_month: Month,
+    #[serde(serialize_with = "serialize_usd")]
+    pub total_30d: Decimal,
+    /// Per class in `load-bearing, convenience, waste, untagged` order, in cents adding up to
+    /// `total_30d`.
+    pub totals: Vec<ClassTotal>,
+    /// Largest 30-day spend first.
+    pub dependencies: Vec<Dependency>,
+}
+
+impl DepsReport {
+    pub fn waste_candidates(&self) -> impl Iterator<Item = &Dependency> {
+        self.dependencies.iter().filter(|d| d.waste_candidate)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct ClassTotal {
+    /// A class, or `untagged`.
+    pub class: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost_30d: Decimal,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Dependency {
+    /// `{use_case}/{provider}/{item}`.
+    pub key: String,
+    pub use_case: String,
+    pub provider: String,
+    pub item: String,
+    /// Exact; JSON carries cents.
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost_30d: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub requests_30d: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub tokens_30d: Decimal,
+    pub has_outcome: bool,
+    pub class: Option<DepClass>,
+    pub note: Option<String>,
+    pub reviewer: Option<String>,
+    #[serde(serialize_with = "serialize_opt_time")]
+    pub reviewed_at: Option<NaiveDateTime>,
+    pub waste_candidate: bool,
+    /// Why it is a waste candidate: "no outcome", "no requests or tokens in 30 days".
+    pub waste_reasons: Vec<String>,
+}
+
+/// One row of `dependency_reviews`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Review {
+    pub key: String,
+    pub class: String,
+    pub note: Option<String>,
+    pub reviewer: String,
+    #[serde(serialize_with = "serialize_time")]
+    pub reviewed_at: NaiveDateTime,
+}
+
+/// Timestamps are UTC: `2026-11-20T10:30:00Z`.
+pub fn format_time(t: &NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+fn serialize_time<S: Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&format_time(t))
+}
+
+fn serialize_opt_time<S: Serializer>(t: &Option<NaiveDateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => serialize_time(t, s),
+        None => s.serialize_none(),
+    }
+}
+
+/// The dependencies as of `today`. Refreshes the allocation from `config`.
+pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsReport, StoreError> {
+    store.refresh_allocation(config)?;
+    let window_start = today
+        .checked_sub_days(Days::new(u64::from(WINDOW_DAYS - 1)))
+        .unwrap_or(today);
+    let window_end = today.checked_add_days(Days::new(1)).unwrap_or(today);
+    let outcome_month = Month::of(today).prev();
+    let outcomes = store.outcomes(outcome_month)?;
+    let has_outcome = |uc: &str| {
+        config
+            .use_case(uc)
+            .and_then(|u| u.outcome.as_ref())
+            .and_then(|m| outcomes.get(&(uc.to_string(), m.clone())))
+            .is_some_and(|v| *v > Decimal::ZERO)
+    };
+    let reviews = latest_reviews(store)?;
+
+    let mut stmt = store.conn().prepare(USAGE)?;
+    let rows = stmt.query_map(
+        params![
+            window_start.and_time(NaiveTime::MIN),
+            window_end.and_time(NaiveTime::MIN)
+        ],
+        |r| {
+            Ok((
+                [
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                ],
+                [
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ],
+                r.get::<_, bool>(6)?,
+                r.get::<_, bool>(7)?,
+            ))
+        },
+    )?;
+    let mut deps = Vec::new();
+    let mut seen = HashSet::new();
+    for row in rows {
+        let ([use_case, provider, item], [cost, requests, tokens], in_window, used_ever) = row?;
+        let key = format!("{use_case}/{provider}/{item}");
+        let review = reviews.get(&key);
+        if !in_window && review.is_none() {
+            continue;
+        }
+        let num = |s: &str| money::parse(s).unwrap_or_default();
+        let (cost_30d, requests_30d, tokens_30d) = (num(&cost), num(&requests), num(&tokens));
+        let outcome = use_case != UNALLOCATED && has_outcome(&use_case);
+        let mut waste_reasons = Vec::new();
+        if cost_30d > Decimal::ZERO {
+            if !outcome {
+                waste_reasons.push("no outcome".to_string());
+            }
+            if used_ever && requests_30d.is_zero() && tokens_30d.is_zero() {
+                waste_reasons.push(format!("no requests or tokens in {WINDOW_DAYS} days"));
+            }
+        }
+        seen.insert(key.clone());
+        deps.push(Dependency {
+            key,
+            use_case,
+            provider,
+            item,
+            cost_30d,
+            requests_30d: requests_30d.round_dp(2).normalize(),
+            tokens_30d: tokens_30d.round_dp(2).normalize(),
+            has_outcome: outcome,
+            class: review.and_then(|r| r.class.parse().ok()),
+            note: review.and_then(|r| r.note.clone()),
+            reviewer: review.map(|r| r.reviewer.clone()),
+            reviewed_at: review.map(|r| r.reviewed_at),
+            waste_candidate: !waste_reasons.is_empty(),
+            waste_reasons,
+        });
+    }
+    // Reviewed keys the ledger no longer has (e.g. after a rule change) stay visible at $0.
+    for (key, r) in &reviews {
+        if seen.contains(key) {
+            continue;
+        }
+        let mut parts = key.splitn(3, '/');
+        let (uc, provider, item) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
+        deps.push(Dependency {
+            key: key.clone(),
+            use_case: uc.to_string(),
+            provider: provider.to_string(),
+            item: item.to_string(),
+            cost_30d: Decimal::ZERO,
+            requests_30d: Decimal::ZERO,
+            tokens_30d: Decimal::ZERO,
+            has_outcome: uc != UNALLOCATED && has_outcome(uc),
+            class: r.class.parse().ok(),
+            note: r.note.clone(),
+            reviewer: Some(r.reviewer.clone()),
+            reviewed_at: Some(r.reviewed_at),
+            waste_candidate: false,
+            waste_reasons: Vec::new(),
+        });
+    }
+    deps.sort_by(|a, b| b.cost_30d.cmp(&a.cost_30d).then(a.key.cmp(&b.key)));
+
+    let total: Decimal = deps.iter().map(|d| d.cost_30d).sum();
+    let classes: Vec<Option<DepClass>> = DepClass::ALL
+        .into_iter()
+        .map(Some)
+        .chain(std::iter::once(None))
+        .collect();
+    let exact: Vec<Decimal> = classes
+        .iter()
+        .map(|c| {
+            deps.iter()
+                .filter(|d| d.class == *c)
+                .map(|d| d.cost_30d)
+                .sum()
+        })
+        .collect();
+    let totals = classes
+        .iter()
+        .zip(cents_summing_to(&exact, total))
+        .map(|(c, cost_30d)| ClassTotal {
+            class: c.map(DepClass::as_str).unwrap_or("untagged").to_string(),
+            cost_30d,
+            count: deps.iter().filter(|d| d.class == *c).count(),
+        })
+        .collect();
+    Ok(DepsReport {
+        as_of: today,
+        window_start,
+        window_end: today,
+        outcome_month,
+        total_30d: money::cents(total),
+        totals,
+        dependencies: deps,
+    })
+}
+
+/// Appends a review of `key`. The key must be one the ledger has (under the allocation last
+/// built by [`list`] or [`Store::refresh_allocation`]) or one already reviewed; otherwise the
+/// error suggests close matches.
+pub fn tag(
+    store: &Store,
+    key: &str,
+    class: DepClass,
+    note: Option<&str>,
+    by: &str,
+    now: NaiveDateTime,
+) -> Result<Review, DepsError> {
+    check_key(store, key)?;
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(DepsError::NoReviewer);
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    store
+        .conn()
+        .execute(INSERT_REVIEW, params![key, class.as_str(), note, by, now])?;
+    Ok(Review {
+        key: key.to_string(),
+        class: class.as_str().to_string(),
+        note: note.map(str::to_string),
+        reviewer: by.to_string(),
+        reviewed_at: now,
+    })
+}
+
+/// Every review of `key`, oldest first. Unknown keys are an error, as for [`tag`].
+pub fn history(store: &Store, key: &str) -> Result<Vec<Review>, DepsError> {
+    check_key(store, key)?;
+    let mut stmt = store.conn().prepare(HISTORY)?;
+    let rows = stmt.query_map([key], review_from_row)?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Every dependency key the ledger has had, and every reviewed one.
+pub fn known_keys(store: &Store) -> Result<Vec<String>, StoreError> {
+    let mut stmt = store.conn().prepare(KNOWN_KEYS)?;
+    let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+fn check_key(store: &Store, key: &str) -> Result<(), DepsError> {
+    let keys = known_keys(store)?;
+    if keys.iter().any(|k| k == key) {
+        return Ok(());
+    }
+    Err(DepsError::UnknownKey {
+        key: key.to_string(),
+        suggestions: close_matches(key, &keys, 3),
+    })
+}
+
+fn latest_reviews(store: &Store) -> Result<HashMap<String, Review>, StoreError> {
+    let mut stmt = store.conn().prepare(REVIEWS_LATEST)?;
+    let rows = stmt.query_map([], review_from_row)?;
+    let mut out = HashMap::new();
+    for r in rows {
+        let r = r?;
+        out.insert(r.key.clone(), r);
+    }
+    Ok(out)
+}
+
+fn review_from_row(r: &duckdb::Row<'_>) -> duckdb::Result<Review> {
+    Ok(Review {
+        key: r.get(0)?,
+        class: r.get(1)?,
+        note: r.get(2)?,
+        reviewer: r.get(3)?,
+        reviewed_at: r.get(4)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deps_queries_prepare() {
+        let store = Store::open_in_memory().expect("store");
+        store.refresh_allocation(&Config::default()).expect("alloc");
+        for q in [USAGE, REVIEWS_LATEST, HISTORY, INSERT_REVIEW, KNOWN_KEYS] {
+            store.conn().prepare(q).expect("prepares");
+        }
+    }
+
+    #[test]
+    fn classes_parse() {
+        assert_eq!("load-bearing".parse(), Ok(DepClass::LoadBearing));
+        assert!("keep".parse::<DepClass>().is_err());
+    }
+}

@@ -1,0 +1,482 @@
+//! Spikes (C9): daily allocated spend per use case, days flagged by a robust rule over the
+//! trailing 28 days ([`SpikeRule`]), and each spike explained: its change versus the baseline
+//! split into volume, unit-price and mix effects ([`decompose`]), and the rows behind it.
+//!
+//! The baseline of a day is the mean daily cost over its trailing window, leaving out days
+//! that are spikes themselves by the same test against the same window (so last week's spike
+//! does not inflate today's baseline); days without rows count as $0. The mean, not the median,
+//! because it is additive: the baseline of every cell (provider x item x token type x unit) is
+//! its mean over the same days, and the cells add up to the baseline, which the exact
+//! decomposition needs. The rule itself uses the median and MAD, which one spike cannot move.
+
+mod decompose;
+mod rule;
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{Days, NaiveDate, NaiveTime};
+use duckdb::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::money::{self, cents, serialize_usd};
+use crate::store::{Store, StoreError};
+
+pub use decompose::{decompose, Cell, Effects};
+pub use rule::{median, SpikeRule, WindowStats};
+
+pub(crate) const DAILY_CELLS: &str = include_str!("../../queries/spikes_daily_cells.sql");
+pub(crate) const FIRST_DAY: &str = include_str!("../../queries/spikes_first_day.sql");
+
+/// Days `tollgate spikes` looks at by default: the 30 days ending today.
+pub const DEFAULT_DAYS: u32 = 30;
+/// Rows shown behind each spike.
+pub const TOP_ROWS: usize = 5;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpikeReport {
+    pub as_of: NaiveDate,
+    /// First day looked at (the last day is `as_of`).
+    pub from: NaiveDate,
+    pub rule: RuleSummary,
+    /// Flagged days, oldest first, then by use case.
+    pub spikes: Vec<Spike>,
+}
+
+/// The rule's thresholds, as printed and in JSON.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct RuleSummary {
+    pub method: String,
+    pub window_days: u32,
+    pub min_history_days: u32,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub k: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub min_change_usd: Decimal,
+}
+
+/// One flagged day of one use case. Money is in cents: `cost - baseline == change` and
+/// `volume_effect + price_effect + mix_effect == change` exactly.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Spike {
+    pub use_case: String,
+    pub day: NaiveDate,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost: Decimal,
+    /// Mean daily cost over the baseline days (see the module docs).
+    #[serde(serialize_with = "serialize_usd")]
+    pub baseline: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub change: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub volume_effect: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub price_effect: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub mix_effect: Decimal,
+    /// (cost - median) / robust standard deviation of the trailing window.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub z_score: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub median: Decimal,
+    /// Days the baseline averages over.
+    pub baseline_days: usize,
+    /// The largest changes by row group, largest first.
+    pub top_rows: Vec<SpikeRow>,
+}
+
+impl Spike {
+    /// The effect that explains most of the change: "volume", "price" or "mix".
+    pub fn main_effect(&self) -> &'static str {
+        let (v, p, m) = (
+            self.volume_effect.abs(),
+            self.price_effect.abs(),
+            self.mix_effect.abs(),
+        );
+        if v >= p && v >= m {
+            "volume"
+        } else if p >= m {
+            "price"
+        } else {
+            "mix"
+        }
+    }
+}
+
+/// A row group behind a spike: the day against its baseline-day average.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SpikeRow {
+    /// The dependency key, `{use_case}/{provider}/{item}` (as in `tollgate deps`).
+    pub key: String,
+    pub provider: String,
+    pub item: String,
+    pub token_type: Option<String>,
+    pub api_key: Option<String>,
+    #[serde(serialize_with = "serialize_usd")]
+    pub baseline_cost: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub day_cost: Decimal,
+    #[serde(serialize_with = "serialize_usd")]
+    pub change: Decimal,
+    /// What the quantities count: a ConsumedUnit such as "Tokens", "requests" or "USD".
+    pub unit: String,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub baseline_quantity: Decimal,
+    #[serde(with = "rust_decimal::serde::arbitrary_precision")]
+    pub day_quantity: Decimal,
+}
+
+/// One row of `spikes_daily_cells.sql`.
+#[derive(Debug, Clone)]
+struct CellRow {
+    day: NaiveDate,
+    use_case: String,
+    group: Group,
+    cost: Decimal,
+    quantity: Decimal,
+    requests: Decimal,
+    has_quantity: bool,
+    has_requests: bool,
+}
+
+/// The finest grain shown: a decomposition cell plus the API key.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Group {
+    provider: String,
+    item: String,
+    token_type: String,
+    unit: String,
+    api_key: String,
+}
+
+impl Group {
+    fn cell(&self) -> (String, String, String, String) {
+        (
+            self.provider.clone(),
+            self.item.clone(),
+            self.token_type.clone(),
+            self.unit.clone(),
+        )
+    }
+}
+
+/// The quantity a cell is measured in: its ConsumedQuantity where rows carry one, else
+/// requests, else its cost (so its unit price is 1 and it only has volume and mix).
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Measure {
+    Consumed,
+    Requests,
+    Cost,
+}
+
+/// Spikes of the `DEFAULT_DAYS` days ending `today`, for every use case or one.
+/// Refreshes the allocation from `config`.
+pub fn spikes(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    use_case: Option<&str>,
+) -> Result<SpikeReport, StoreError> {
+    spikes_with(
+        store,
+        config,
+        today,
+        use_case,
+        DEFAULT_DAYS,
+        &SpikeRule::default(),
+    )
+}
+
+/// [`spikes`] over the `days` days ending `today`, with any rule.
+pub fn spikes_with(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    use_case: Option<&str>,
+    days: u32,
+    rule: &SpikeRule,
+) -> Result<SpikeReport, StoreError> {
+    store.refresh_allocation(config)?;
+    let from = sub_days(today, days.max(1) - 1);
+    let load_from = sub_days(from, rule.window_days);
+    let rows = load_cells(store, load_from, add_days(today, 1), use_case)?;
+    let first_days = first_days(store)?;
+
+    let mut by_use_case: BTreeMap<String, Vec<CellRow>> = BTreeMap::new();
+    for r in rows {
+        by_use_case.entry(r.use_case.clone()).or_default().push(r);
+    }
+    let mut spikes = Vec::new();
+    for (uc, rows) in &by_use_case {
+        let first = first_days.get(uc).copied().unwrap_or(load_from);
+        spikes.extend(use_case_spikes(uc, rows, first, from, today, rule));
+    }
+    spikes.sort_by(|a, b| a.day.cmp(&b.day).then(a.use_case.cmp(&b.use_case)));
+    Ok(SpikeReport {
+        as_of: today,
+        from,
+        rule: RuleSummary {
+            method: format!(
+                "cost - median > {} x 1.4826 x MAD and >= ${} over the trailing {} days \
+                 (at least {} days of history); baseline = mean of the trailing days that are \
+                 not spikes",
+                rule.k, rule.min_change_usd, rule.window_days, rule.min_history_days
+            ),
+            window_days: rule.window_days,
+            min_history_days: rule.min_history_days,
+            k: rule.k,
+            min_change_usd: rule.min_change_usd,
+        },
+        spikes,
+    })
+}
+
+fn use_case_spikes(
+    use_case: &str,
+    rows: &[CellRow],
+    first_day: NaiveDate,
+    from: NaiveDate,
+    today: NaiveDate,
+    rule: &SpikeRule,
+) -> Vec<Spike> {
+    let mut daily: HashMap<NaiveDate, Decimal> = HashMap::new();
+    let mut by_day: HashMap<NaiveDate, Vec<&CellRow>> = HashMap::new();
+    let mut measures: HashMap<(String, String, String, String), (bool, bool)> = HashMap::new();
+    for r in rows {
+        *daily.entry(r.day).or_default() += r.cost;
+        by_day.entry(r.day).or_default().push(r);
+        let m = measures.entry(r.group.cell()).or_default();
+        m.0 |= r.has_quantity;
+        m.1 |= r.has_requests;
+    }
+    let measure = |g: &Group| match measures.get(&g.cell()) {
+        Some((true, _)) => Measure::Consumed,
+        Some((false, true)) => Measure::Requests,
+        _ => Measure::Cost,
+    };
+    let cost_of = |d: NaiveDate| daily.get(&d).copied().unwrap_or_default();
+
+    let mut out = Vec::new();
+    for day in from.iter_days().take_while(|d| *d <= today) {
+        let history: Vec<NaiveDate> = (1..=rule.window_days)
+            .rev()
+            .map(|i| sub_days(day, i))
+            .filter(|d| *d >= first_day)
+            .collect();
+        let costs: Vec<Decimal> = history.iter().map(|d| cost_of(*d)).collect();
+        let Some(stats) = rule.stats(&costs) else {
+            continue;
+        };
+        let cost = cost_of(day);
+        if !rule.flags(&stats, cost) {
+            continue;
+        }
+        let baseline_days: Vec<NaiveDate> = history
+            .iter()
+            .copied()
+            .filter(|d| !rule.flags(&stats, cost_of(*d)))
+            .collect();
+        out.push(explain(
+            use_case,
+            day,
+            &stats,
+            &baseline_days,
+            &by_day,
+            &measure,
+        ));
+    }
+    out
+}
+
+/// The spike on `day`: baseline, the decomposition and the top rows.
+fn explain(
+    use_case: &str,
+    day: NaiveDate,
+    stats: &WindowStats,
+    baseline_days: &[NaiveDate],
+    by_day: &HashMap<NaiveDate, Vec<&CellRow>>,
+    measure: &dyn Fn(&Group) -> Measure,
+) -> Spike {
+    // Per group: (baseline cost, baseline quantity, day cost, day quantity), baseline summed.
+    let mut groups: BTreeMap<Group, [Decimal; 4]> = BTreeMap::new();
+    let quantity = |r: &CellRow| match measure(&r.group) {
+        Measure::Consumed => r.quantity,
+        Measure::Requests => r.requests,
+        Measure::Cost => r.cost,
+    };
+    for d in baseline_days {
+        for r in by_day.get(d).into_iter().flatten() {
+            let g = groups.entry(r.group.clone()).or_default();
+            g[0] += r.cost;
+            g[1] += quantity(r);
+        }
+    }
+    let n = Decimal::from(baseline_days.len().max(1));
+    for g in groups.values_mut() {
+        g[0] /= n;
+        g[1] /= n;
+    }
+    for r in by_day.get(&day).into_iter().flatten() {
+        let g = groups.entry(r.group.clone()).or_default();
+        g[2] += r.cost;
+        g[3] += quantity(r);
+    }
+
+    // Decomposition cells: the groups without the API key.
+    let mut cells: BTreeMap<(String, String, String, String), Cell> = BTreeMap::new();
+    for (g, v) in &groups {
+        let c = cells.entry(g.cell()).or_insert_with(|| Cell {
+            unit: unit_label(measure(g), &g.unit),
+            baseline_cost: Decimal::ZERO,
+            baseline_quantity: Decimal::ZERO,
+            day_cost: Decimal::ZERO,
+            day_quantity: Decimal::ZERO,
+        });
+        c.baseline_cost += v[0];
+        c.baseline_quantity += v[1];
+        c.day_cost += v[2];
+        c.day_quantity += v[3];
+    }
+    let cells: Vec<Cell> = cells.into_values().collect();
+    let effects = decompose(&cells);
+    let exact_cost: Decimal = cells.iter().map(|c| c.day_cost).sum();
+    let exact_baseline: Decimal = cells.iter().map(|c| c.baseline_cost).sum();
+    let (cost, baseline) = (cents(exact_cost), cents(exact_baseline));
+    let change = cost - baseline;
+    let rounded = effects.to_cents(change);
+
+    let mut top_rows: Vec<SpikeRow> = groups
+        .iter()
+        .map(|(g, v)| SpikeRow {
+            key: format!("{use_case}/{}/{}", g.provider, g.item),
+            provider: g.provider.clone(),
+            item: g.item.clone(),
+            token_type: (!g.token_type.is_empty()).then(|| g.token_type.clone()),
+            api_key: (!g.api_key.is_empty()).then(|| g.api_key.clone()),
+            baseline_cost: v[0],
+            day_cost: v[2],
+            change: v[2] - v[0],
+            unit: unit_label(measure(g), &g.unit),
+            baseline_quantity: v[1].round_dp(2),
+            day_quantity: v[3].round_dp(2),
+        })
+        .collect();
+    top_rows.sort_by(|a, b| b.change.abs().cmp(&a.change.abs()).then(a.key.cmp(&b.key)));
+    top_rows.truncate(TOP_ROWS);
+
+    Spike {
+        use_case: use_case.to_string(),
+        day,
+        cost,
+        baseline,
+        change,
+        volume_effect: rounded.volume,
+        price_effect: rounded.price,
+        mix_effect: rounded.mix,
+        z_score: stats.z_score(exact_cost),
+        median: stats.median,
+        baseline_days: baseline_days.len(),
+        top_rows,
+    }
+}
+
+fn load_cells(
+    store: &Store,
+    from: NaiveDate,
+    until: NaiveDate,
+    use_case: Option<&str>,
+) -> Result<Vec<CellRow>, StoreError> {
+    let mut stmt = store.conn().prepare(DAILY_CELLS)?;
+    let rows = stmt.query_map(
+        params![
+            from.and_time(NaiveTime::MIN),
+            until.and_time(NaiveTime::MIN)
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                Group {
+                    provider: r.get(2)?,
+                    item: r.get(3)?,
+                    token_type: r.get(4)?,
+                    unit: r.get(5)?,
+                    api_key: r.get(6)?,
+                },
+                [
+                    r.get::<_, String>(7)?,
+                    r.get::<_, String>(8)?,
+                    r.get::<_, String>(9)?,
+                ],
+                r.get::<_, bool>(10)?,
+                r.get::<_, bool>(11)?,
+            ))
+        },
+    )?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (day, uc, group, [cost, quantity, requests], has_quantity, has_requests) = row?;
+        if use_case.is_some_and(|u| u != uc) {
+            continue;
+        }
+        let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
+            continue;
+        };
+        let num = |s: &str| money::parse(s).unwrap_or_default();
+        out.push(CellRow {
+            day,
+            use_case: uc,
+            group,
+            cost: num(&cost),
+            quantity: num(&quantity),
+            requests: num(&requests),
+            has_quantity,
+            has_requests,
+        });
+    }
+    Ok(out)
+}
+
+fn first_days(store: &Store) -> Result<HashMap<String, NaiveDate>, StoreError> {
+    let mut stmt = store.conn().prepare(FIRST_DAY)?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (uc, day) = row?;
+        if let Ok(d) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+            out.insert(uc, d);
+        }
+    }
+    Ok(out)
+}
+
+fn unit_label(measure: Measure, consumed_unit: &str) -> String {
+    match measure {
+        Measure::Consumed if consumed_unit.is_empty() => "units".to_string(),
+        Measure::Consumed => consumed_unit.to_string(),
+        Measure::Requests => "requests".to_string(),
+        Measure::Cost => "USD".to_string(),
+    }
+}
+
+fn sub_days(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_sub_days(Days::new(u64::from(n))).unwrap_or(day)
+}
+
+fn add_days(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_add_days(Days::new(u64::from(n))).unwrap_or(day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spike_queries_prepare() {
+        let store = Store::open_in_memory().expect("store");
+        store.refresh_allocation(&Config::default()).expect("alloc");
+        store.conn().prepare(DAILY_CELLS).expect("daily cells");
+        store.conn().prepare(FIRST_DAY).expect("first day");
+    }
+}

@@ -1,0 +1,309 @@
+//! Spikes (C9): the exact volume/price/mix decomposition on hand-made days, the robust rule on
+//! small ledgers, the demo's retry-loop spike, and the CLI's JSON.
+
+use chrono::{Days, NaiveDate};
+use rust_decimal::Decimal;
+use serde_json::Value;
+use tollgate::config::{self, Config};
+use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::spikes::{decompose, spikes, Cell};
+use tollgate::store::{IngestScope, Store};
+
+use super::common::Env;
+
+fn d(s: &str) -> Decimal {
+    tollgate::money::parse(s).expect("decimal")
+}
+
+fn cell(unit: &str, c0: &str, q0: &str, c1: &str, q1: &str) -> Cell {
+    Cell {
+        unit: unit.to_string(),
+        baseline_cost: d(c0),
+        baseline_quantity: d(q0),
+        day_cost: d(c1),
+        day_quantity: d(q1),
+    }
+}
+
+fn change(cells: &[Cell]) -> Decimal {
+    cells.iter().map(|c| c.day_cost - c.baseline_cost).sum()
+}
+
+#[test]
+fn pure_volume_change_is_all_volume() {
+    // Two models at $1 and $3 per token unit, both doubling: $50 -> $100.
+    let cells = [
+        cell("Tokens", "20", "20", "40", "40"),
+        cell("Tokens", "30", "10", "60", "20"),
+    ];
+    let e = decompose(&cells);
+    assert_eq!((e.volume, e.price, e.mix), (d("50"), d("0"), d("0")));
+    assert_eq!(e.total(), change(&cells));
+}
+
+#[test]
+fn pure_price_change_is_all_price() {
+    // Same tokens, the $3 model doubles its price: +$30.
+    let cells = [
+        cell("Tokens", "20", "20", "20", "20"),
+        cell("Tokens", "30", "10", "60", "10"),
+    ];
+    let e = decompose(&cells);
+    assert_eq!((e.volume, e.price, e.mix), (d("0"), d("30"), d("0")));
+}
+
+#[test]
+fn pure_mix_shift_is_all_mix() {
+    // 30 tokens in both; 10 move from the $1 model to the $3 one: +$20.
+    let cells = [
+        cell("Tokens", "20", "20", "10", "10"),
+        cell("Tokens", "30", "10", "60", "20"),
+    ];
+    let e = decompose(&cells);
+    assert_eq!((e.volume, e.price, e.mix), (d("0"), d("0"), d("20")));
+}
+
+#[test]
+fn all_three_at_once_add_up_exactly() {
+    // Baseline: A 20 tokens at $1, B 10 at $3 (total 30 tokens, $50).
+    // Day: A 15 at $1.20 = $18, B 30 at $4 = $120 (total 45 tokens, $138). Change +$88.
+    // volume = 50 x (45/30 - 1) = 25; at baseline prices the day costs 15 + 90 = 105, so
+    // mix = 105 - 50 - 25 = 30; price = 138 - 105 = 33 (A +0.20 x 15 = 3, B +1 x 30 = 30).
+    let cells = [
+        cell("Tokens", "20", "20", "18", "15"),
+        cell("Tokens", "30", "10", "120", "30"),
+    ];
+    let e = decompose(&cells);
+    assert_eq!((e.volume, e.price, e.mix), (d("25"), d("33"), d("30")));
+    assert_eq!(e.total(), d("88"));
+    // Awkward fractions still add up, and round to the cent without losing one.
+    let cells = [
+        cell("Tokens", "10", "3", "7.77", "7"),
+        cell("Tokens", "0.01", "11", "3.33", "1"),
+        cell("Hours", "5", "0.7", "0", "0"),
+        cell("USD", "1", "1", "2.5", "2.5"),
+    ];
+    let e = decompose(&cells);
+    let exact = change(&cells);
+    assert!((e.total() - exact).abs() < d("0.0000000001"), "{e:?}");
+    let r = e.to_cents(d("-2.41"));
+    assert_eq!(r.volume + r.price + r.mix, d("-2.41"));
+}
+
+const CONFIG: &str = r#"
+[[use_cases]]
+id = "bot"
+name = "Support bot"
+kind = "pilot"
+outcome = "tickets_deflected"
+
+[[use_cases]]
+id = "search"
+name = "Search"
+kind = "feature"
+
+[[rules]]
+use_case = "bot"
+match = { sub_account = "proj_bot" }
+
+[[rules]]
+use_case = "search"
+match = { sub_account = "proj_search" }
+"#;
+
+fn config() -> Config {
+    config::parse(CONFIG, "spikes.toml").expect("config")
+}
+
+/// An OpenAI-like token row: `tokens` at `usd_per_token`.
+fn token_row(
+    day: NaiveDate,
+    sub: &str,
+    model: &str,
+    tokens: i64,
+    usd_per_token: &str,
+    i: usize,
+) -> LedgerRow {
+    let start = day.and_hms_opt(0, 0, 0).expect("t");
+    let cost = Decimal::from(tokens) * d(usd_per_token);
+    let mut r = LedgerRow::new(
+        Charge {
+            source: "openai",
+            provider: "OpenAI",
+            service: "OpenAI API",
+            service_category: "AI and Machine Learning",
+            service_subcategory: Some("Generative AI"),
+            start,
+            end: start + chrono::Duration::days(1),
+            cost,
+        },
+        &[sub, model, &i.to_string()],
+    );
+    r.sub_account_id = Some(sub.to_string());
+    r.model = Some(model.to_string());
+    r.token_type = Some("input".to_string());
+    r.consumed_quantity = Some(Decimal::from(tokens));
+    r.consumed_unit = Some("Tokens".to_string());
+    r.requests = Some(tokens / 100);
+    r
+}
+
+fn day0() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 9, 1).expect("date")
+}
+
+fn nth(n: u64) -> NaiveDate {
+    day0().checked_add_days(Days::new(n)).expect("date")
+}
+
+/// 60 days from 2026-09-01: the bot spends $100 a day (100,000 tokens at $0.001), search $40;
+/// `bot_tokens` overrides the bot's tokens on some days.
+fn rows_with(bot_tokens: impl Fn(u64) -> i64) -> Vec<LedgerRow> {
+    let mut rows = Vec::new();
+    for n in 0..60 {
+        let t = bot_tokens(n);
+        rows.push(token_row(nth(n), "proj_bot", "gpt-mini", t, "0.001", 0));
+        rows.push(token_row(
+            nth(n),
+            "proj_search",
+            "gpt-big",
+            10_000,
+            "0.004",
+            1,
+        ));
+    }
+    rows
+}
+
+fn ingest(store: &Store, rows: &[LedgerRow]) {
+    let scope = IngestScope::Source {
+        source: "openai".into(),
+    };
+    store.ingest_rows(&scope, rows).expect("ingest");
+}
+
+fn store_with(bot_tokens: impl Fn(u64) -> i64) -> Store {
+    let store = Store::open_in_memory().expect("store");
+    ingest(&store, &rows_with(bot_tokens));
+    store
+}
+
+#[test]
+fn a_flat_series_has_no_spikes() {
+    let store = store_with(|_| 100_000);
+    let r = spikes(&store, &config(), nth(59), None).expect("spikes");
+    assert!(r.spikes.is_empty(), "{:?}", r.spikes);
+}
+
+#[test]
+fn one_injected_spike_is_flagged_on_its_day_as_volume() {
+    // Day 50: the bot sends 4x the tokens: $400 against a $100 baseline.
+    let store = store_with(|n| if n == 50 { 400_000 } else { 100_000 });
+    let r = spikes(&store, &config(), nth(59), None).expect("spikes");
+    assert_eq!(r.spikes.len(), 1, "{:?}", r.spikes);
+    let s = &r.spikes[0];
+    assert_eq!((s.use_case.as_str(), s.day), ("bot", nth(50)));
+    assert_eq!(
+        (s.cost, s.baseline, s.change),
+        (d("400"), d("100"), d("300"))
+    );
+    assert_eq!(
+        (s.volume_effect, s.price_effect, s.mix_effect),
+        (d("300"), d("0"), d("0"))
+    );
+    assert_eq!(s.top_rows[0].key, "bot/OpenAI/gpt-mini");
+    assert_eq!(
+        (s.top_rows[0].baseline_cost, s.top_rows[0].day_cost),
+        (d("100"), d("400"))
+    );
+    // Days after the spike keep their $100 baseline (the spike day is left out of it) and
+    // are not flagged; one use case can be asked for alone.
+    let only_search = spikes(&store, &config(), nth(59), Some("search")).expect("spikes");
+    assert!(only_search.spikes.is_empty());
+}
+
+#[test]
+fn no_flags_without_enough_history() {
+    // The spike comes on day 10: fewer than 14 days of history.
+    let store = store_with(|n| if n == 10 { 400_000 } else { 100_000 });
+    let r = spikes(&store, &config(), nth(20), None).expect("spikes");
+    assert!(r.spikes.is_empty(), "{:?}", r.spikes);
+}
+
+#[test]
+fn the_demo_retry_loop_is_flagged_as_mostly_volume() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("demo.duckdb")).expect("open");
+    let as_of = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    tollgate::demo::write(&store, 42, as_of).expect("demo");
+    let text = store.setting("config_toml").expect("s").expect("config");
+    let cfg = config::parse(&text, "demo").expect("config");
+    let r = spikes(&store, &cfg, as_of, Some("support-deflection")).expect("spikes");
+    let day = NaiveDate::from_ymd_opt(2026, 11, 11).expect("date");
+    let s = r
+        .spikes
+        .iter()
+        .find(|s| s.day == day)
+        .unwrap_or_else(|| panic!("no spike on {day}: {:?}", r.spikes));
+    assert_eq!(s.volume_effect + s.price_effect + s.mix_effect, s.change);
+    assert_eq!(s.cost - s.baseline, s.change);
+    assert_eq!(s.main_effect(), "volume");
+    assert!(s.volume_effect > s.change / Decimal::TWO, "{s:?}");
+    assert!(s.price_effect.abs() < Decimal::ONE, "{s:?}");
+    assert!(s.top_rows[0].item.starts_with("gpt-5.5-mini"), "{s:?}");
+    // The retry loop is the only spike of support-deflection in the last 30 days.
+    assert_eq!(r.spikes.len(), 1, "{:?}", r.spikes);
+}
+
+#[test]
+fn cli_prints_the_json_contract() {
+    let env = Env::new();
+    let cfg = env.write("tollgate.toml", CONFIG);
+    {
+        let store = Store::open(&env.db()).expect("open");
+        ingest(
+            &store,
+            &rows_with(|n| if n == 50 { 400_000 } else { 100_000 }),
+        );
+    }
+    let out = env
+        .cmd()
+        .args(["--db"])
+        .arg(env.db())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["spikes", "--json"])
+        .env("TOLLGATE_TODAY", "2026-10-30")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).expect("json");
+    assert_eq!(v["as_of"], "2026-10-30");
+    let s = &v["spikes"][0];
+    assert_eq!(s["use_case"], "bot");
+    assert_eq!(s["day"], "2026-10-21");
+    for (k, want) in [
+        ("cost", "400.00"),
+        ("baseline", "100.00"),
+        ("change", "300.00"),
+        ("volume_effect", "300.00"),
+        ("price_effect", "0.00"),
+        ("mix_effect", "0.00"),
+    ] {
+        assert_eq!(s[k].to_string(), want, "{k}");
+    }
+    assert!(s["z_score"].is_number());
+    assert!(s["top_rows"].as_array().is_some_and(|r| !r.is_empty()));
+
+    env.cmd()
+        .arg("--db")
+        .arg(env.db())
+        .arg("--config")
+        .arg(&cfg)
+        .args(["spikes", "--use-case", "nope"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no use case 'nope'"));
+}
