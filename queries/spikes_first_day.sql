@@ -1,6 +1,6 @@
--- Needs dim_alloc. The first day each use case has ledger rows ('unallocated' for rows no rule
+-- Needs Store::refresh_allocation (the ledger_alloc view). The first day each use case has ledger rows ('unallocated' for rows no rule
 -- matches): days before it are not history.
-SELECT coalesce(a.use_case, 'unallocated') AS use_case,
+SELECT coalesce(l.x_UseCase, 'unallocated') AS use_case,
        strftime(min(l.ChargePeriodStart), '%Y-%m-%d') AS first_day
-FROM ledger l JOIN dim_alloc a USING (x_DimKey)
+FROM ledger_alloc l
 GROUP BY ALL

@@ -183,3 +183,31 @@ fn every_query_prepares_on_a_migrated_db() {
         s.conn().prepare(sql).expect("alloc query");
     }
 }
+
+/// Allocation shares can differ by month (split_by), so every query reads the `ledger_alloc`
+/// view; joining `dim_alloc` directly would count usage-weighted rows once per month.
+#[test]
+fn only_the_view_joins_dim_alloc() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    for entry in std::fs::read_dir(&dir).expect("queries dir") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_string();
+        if name == "dim_alloc.sql" || !name.ends_with(".sql") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("read");
+        let code: String = text
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            !code.contains("dim_alloc"),
+            "{name} joins dim_alloc; read ledger_alloc instead"
+        );
+    }
+}
