@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use reqwest::header::{HeaderMap, HeaderValue};
 use serde::Deserialize;
 
-use super::{list_all, paginate, FetchWindow, Http, RetryPolicy, SourceError};
+use super::{list_all, pages, FetchWindow, Http, RetryPolicy, SourceError};
 use crate::normalize::anthropic::{AnthropicBatch, Bucket, CostResult, Page, UsageResult};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.anthropic.com";
@@ -79,28 +79,18 @@ async fn buckets<T: serde::de::DeserializeOwned>(
     end: &str,
     group_by: &[&str],
 ) -> Result<Vec<Bucket<T>>, SourceError> {
-    paginate(&http.source, |cursor| {
-        let mut q: Vec<(String, String)> = vec![
-            ("starting_at".into(), start.to_string()),
-            ("ending_at".into(), end.to_string()),
-            ("bucket_width".into(), "1d".into()),
-            ("limit".into(), BUCKET_LIMIT.to_string()),
-        ];
-        q.extend(
-            group_by
-                .iter()
-                .map(|g| ("group_by[]".to_string(), g.to_string())),
-        );
-        if let Some(c) = cursor {
-            q.push(("page".into(), c));
-        }
-        async move {
-            let page: Page<T> = http.get_json(path, &q).await?;
-            let next = if page.has_more { page.next_page } else { None };
-            Ok((page.data, next))
-        }
-    })
-    .await
+    let mut q: Vec<(String, String)> = vec![
+        ("starting_at".into(), start.to_string()),
+        ("ending_at".into(), end.to_string()),
+        ("bucket_width".into(), "1d".into()),
+        ("limit".into(), BUCKET_LIMIT.to_string()),
+    ];
+    q.extend(
+        group_by
+            .iter()
+            .map(|g| ("group_by[]".to_string(), g.to_string())),
+    );
+    pages::<Page<T>>(http, path, &q).await
 }
 
 #[derive(Debug, Deserialize)]

@@ -129,3 +129,43 @@ pub async fn list_all<T: serde::de::DeserializeOwned>(
     })
     .await
 }
+
+/// A page of time buckets with a `page` cursor (OpenAI's and Anthropic's usage/cost envelopes).
+pub trait CursorPage: serde::de::DeserializeOwned {
+    type Item;
+    /// The page's items and the cursor of the next page, if there is one.
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>);
+}
+
+impl<T: serde::de::DeserializeOwned> CursorPage for crate::normalize::openai::Page<T> {
+    type Item = crate::normalize::openai::Bucket<T>;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+        (self.data, if self.has_more { self.next_page } else { None })
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> CursorPage for crate::normalize::anthropic::Page<T> {
+    type Item = crate::normalize::anthropic::Bucket<T>;
+    fn into_parts(self) -> (Vec<Self::Item>, Option<String>) {
+        (self.data, if self.has_more { self.next_page } else { None })
+    }
+}
+
+/// Every page of `path` with the query `base` (plus `page=<cursor>` after the first).
+pub async fn pages<P: CursorPage>(
+    http: &Http,
+    path: &str,
+    base: &[(String, String)],
+) -> Result<Vec<P::Item>, SourceError> {
+    paginate(&http.source, |cursor| {
+        let mut q = base.to_vec();
+        if let Some(c) = cursor {
+            q.push(("page".into(), c));
+        }
+        async move {
+            let page: P = http.get_json(path, &q).await?;
+            Ok(page.into_parts())
+        }
+    })
+    .await
+}

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde::Deserialize;
 
-use super::{list_all, paginate, FetchWindow, Http, RetryPolicy, SourceError};
+use super::{list_all, pages, FetchWindow, Http, RetryPolicy, SourceError};
 use crate::normalize::openai::{Bucket, CostResult, OpenAiBatch, Page, UsageResult};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.openai.com";
@@ -96,28 +96,18 @@ async fn buckets<T: serde::de::DeserializeOwned>(
     group_by: &[&str],
     limit: u32,
 ) -> Result<Vec<Bucket<T>>, SourceError> {
-    paginate(&http.source, |cursor| {
-        let mut q: Vec<(String, String)> = vec![
-            ("start_time".into(), start.to_string()),
-            ("end_time".into(), end.to_string()),
-            ("bucket_width".into(), "1d".into()),
-            ("limit".into(), limit.to_string()),
-        ];
-        q.extend(
-            group_by
-                .iter()
-                .map(|g| ("group_by".to_string(), g.to_string())),
-        );
-        if let Some(c) = cursor {
-            q.push(("page".into(), c));
-        }
-        async move {
-            let page: Page<T> = http.get_json(path, &q).await?;
-            let next = if page.has_more { page.next_page } else { None };
-            Ok((page.data, next))
-        }
-    })
-    .await
+    let mut q: Vec<(String, String)> = vec![
+        ("start_time".into(), start.to_string()),
+        ("end_time".into(), end.to_string()),
+        ("bucket_width".into(), "1d".into()),
+        ("limit".into(), limit.to_string()),
+    ];
+    q.extend(
+        group_by
+            .iter()
+            .map(|g| ("group_by".to_string(), g.to_string())),
+    );
+    pages::<Page<T>>(http, path, &q).await
 }
 
 #[derive(Debug, Deserialize)]
