@@ -49,12 +49,34 @@ pub struct DimAlloc {
     pub category: Category,
 }
 
+/// A fingerprint of what allocation depends on in the config.
+fn fingerprint(config: &Config) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    serde_json::to_string(&(&config.use_cases, &config.rules, &config.categories))
+        .unwrap_or_default()
+        .hash(&mut h);
+    h.finish()
+}
+
 impl Store {
     /// Rebuilds `dim_alloc` (and the `ledger_alloc` view) from the ledger's dimensions and
     /// `config`. Rules that split by usage are weighed per month by the tokens or requests
     /// the fixed rules gave each listed use case; a month with no such usage leaves the
     /// shared cost unallocated (shown, never guessed).
     pub fn refresh_allocation(&self, config: &Config) -> Result<usize, StoreError> {
+        // Rebuilt only when the ledger or the config changed since the last build.
+        let key = (self.generation(), fingerprint(config));
+        if self.alloc_built_for.get() == Some(key) {
+            return Ok(0);
+        }
+        self.alloc_built_for.set(None);
+        let built = self.build_allocation(config)?;
+        self.alloc_built_for.set(Some(key));
+        Ok(built)
+    }
+
+    fn build_allocation(&self, config: &Config) -> Result<usize, StoreError> {
         let dims = self.dimensions()?;
         let mut fixed = Vec::new();
         let mut by_usage = Vec::new();

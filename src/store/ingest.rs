@@ -80,6 +80,8 @@ impl Store {
         fill: impl FnOnce(&Connection) -> Result<(), IngestError>,
     ) -> Result<IngestSummary, IngestError> {
         let started = chrono::Utc::now().naive_utc();
+        // Even a failed write invalidates cached allocations: cheap, and never stale.
+        self.bump_generation();
         self.in_transaction(|c| {
             c.execute_batch(sql::STAGING)?;
             fill(c)?;

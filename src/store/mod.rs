@@ -5,6 +5,7 @@ mod lock;
 mod migrate;
 pub mod sql;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 
 use duckdb::Connection;
@@ -37,6 +38,11 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
+    /// Bumped by every ledger write through this store; this process holds the DB's write
+    /// lock, so nothing else changes the ledger under it.
+    generation: Cell<u64>,
+    /// (generation, config fingerprint) that `dim_alloc` was last built for.
+    pub(crate) alloc_built_for: Cell<Option<(u64, u64)>>,
 }
 
 impl Store {
@@ -52,6 +58,8 @@ impl Store {
         let store = Store {
             conn,
             path: Some(path.to_path_buf()),
+            generation: Cell::new(0),
+            alloc_built_for: Cell::new(None),
         };
         store.migrate()?;
         Ok(store)
@@ -62,9 +70,20 @@ impl Store {
         let store = Store {
             conn: Connection::open_in_memory()?,
             path: None,
+            generation: Cell::new(0),
+            alloc_built_for: Cell::new(None),
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// The ledger's write generation in this process (see `generation`).
+    pub fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    pub(crate) fn bump_generation(&self) {
+        self.generation.set(self.generation.get() + 1);
     }
 
     pub fn conn(&self) -> &Connection {
