@@ -84,3 +84,25 @@ pub fn ledger_fingerprint(db: &Path) -> Vec<(String, String)> {
         .expect("query");
     rows.map(|r| r.expect("row")).collect()
 }
+
+/// Two use cases (a pilot with an outcome, a feature) and the rules that route projects to them.
+pub const BOT_SEARCH_CONFIG: &str = r#"
+[[use_cases]]
+id = "bot"
+name = "Support bot"
+kind = "pilot"
+outcome = "tickets_deflected"
+
+[[use_cases]]
+id = "search"
+name = "Search"
+kind = "feature"
+
+[[rules]]
+use_case = "bot"
+match = { sub_account = "proj_bot" }
+
+[[rules]]
+use_case = "search"
+match = { sub_account = "proj_search" }
+"#;

@@ -11,26 +11,7 @@ use tollgate::store::{IngestScope, Store};
 
 use super::common::Env;
 
-const CONFIG: &str = r#"
-[[use_cases]]
-id = "bot"
-name = "Support bot"
-kind = "pilot"
-outcome = "tickets_deflected"
-
-[[use_cases]]
-id = "search"
-name = "Search"
-kind = "feature"
-
-[[rules]]
-use_case = "bot"
-match = { sub_account = "proj_bot" }
-
-[[rules]]
-use_case = "search"
-match = { sub_account = "proj_search" }
-"#;
+use super::common::BOT_SEARCH_CONFIG as CONFIG;
 
 fn d(s: &str) -> Decimal {
     tollgate::money::parse(s).expect("decimal")

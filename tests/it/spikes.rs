@@ -90,26 +90,7 @@ fn all_three_at_once_add_up_exactly() {
     assert_eq!(r.volume + r.price + r.mix, d("-2.41"));
 }
 
-const CONFIG: &str = r#"
-[[use_cases]]
-id = "bot"
-name = "Support bot"
-kind = "pilot"
-outcome = "tickets_deflected"
-
-[[use_cases]]
-id = "search"
-name = "Search"
-kind = "feature"
-
-[[rules]]
-use_case = "bot"
-match = { sub_account = "proj_bot" }
-
-[[rules]]
-use_case = "search"
-match = { sub_account = "proj_search" }
-"#;
+use super::common::BOT_SEARCH_CONFIG as CONFIG;
 
 fn config() -> Config {
     config::parse(CONFIG, "spikes.toml").expect("config")
