@@ -1,6 +1,7 @@
 //! Allocation v2: shared rows split by each use case's tokens or requests, per month; parts
 //! always add up to the whole.
 
+use super::common::openai_day;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tollgate::normalize::{Charge, LedgerRow};
@@ -50,19 +51,7 @@ fn d(s: &str) -> Decimal {
 
 fn usage(day: NaiveDate, sub: &str, cost: &str, tokens: i64, requests: i64, n: usize) -> LedgerRow {
     let start = day.and_hms_opt(0, 0, 0).expect("t");
-    let mut r = LedgerRow::new(
-        Charge {
-            source: "openai",
-            provider: "OpenAI",
-            service: "OpenAI API",
-            service_category: "AI and Machine Learning",
-            service_subcategory: Some("Generative AI"),
-            start,
-            end: start + chrono::Duration::days(1),
-            cost: d(cost),
-        },
-        &[sub, &n.to_string()],
-    );
+    let mut r = openai_day(start, d(cost), &[sub, &n.to_string()]);
     r.sub_account_id = Some(sub.to_string());
     r.consumed_quantity = Some(Decimal::from(tokens));
     r.consumed_unit = Some("Tokens".to_string());

@@ -106,3 +106,24 @@ match = { sub_account = "proj_bot" }
 use_case = "search"
 match = { sub_account = "proj_search" }
 "#;
+
+/// A one-day OpenAI API charge starting at `start`; `key` identifies it within the source.
+pub fn openai_day(
+    start: chrono::NaiveDateTime,
+    cost: rust_decimal::Decimal,
+    key: &[&str],
+) -> tollgate::normalize::LedgerRow {
+    tollgate::normalize::LedgerRow::new(
+        tollgate::normalize::Charge {
+            source: "openai",
+            provider: "OpenAI",
+            service: "OpenAI API",
+            service_category: "AI and Machine Learning",
+            service_subcategory: Some("Generative AI"),
+            start,
+            end: start + chrono::Duration::days(1),
+            cost,
+        },
+        key,
+    )
+}

@@ -1,6 +1,7 @@
 //! Budget gates G1-G4 (PRODUCT section 1, C7): every edge with hand-computed numbers, decisions
 //! and the append-only audit log, the demo's scenarios, and the CLI.
 
+use super::common::openai_day;
 use chrono::{NaiveDate, NaiveDateTime};
 use predicates::prelude::*;
 use rust_decimal::Decimal;
@@ -8,7 +9,7 @@ use serde_json::Value;
 use tollgate::config::{self, Config};
 use tollgate::gates::{self, Breach, Decision, GateError, GateReport, Status};
 use tollgate::month::Month;
-use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::normalize::LedgerRow;
 use tollgate::outcomes::set_outcome;
 use tollgate::store::{IngestScope, Store};
 
@@ -124,19 +125,7 @@ fn row(sub: &str, day: &str, cost: &str) -> LedgerRow {
 
 fn charge(sub: &str, day: NaiveDate, cost: Decimal, i: usize) -> LedgerRow {
     let start = day.and_hms_opt(0, 0, 0).expect("t");
-    let mut r = LedgerRow::new(
-        Charge {
-            source: "openai",
-            provider: "OpenAI",
-            service: "OpenAI API",
-            service_category: "AI and Machine Learning",
-            service_subcategory: Some("Generative AI"),
-            start,
-            end: start + chrono::Duration::days(1),
-            cost,
-        },
-        &[sub, &i.to_string()],
-    );
+    let mut r = openai_day(start, cost, &[sub, &i.to_string()]);
     r.sub_account_id = Some(sub.to_string());
     r
 }

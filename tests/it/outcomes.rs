@@ -1,12 +1,13 @@
 //! Outcome values (PRODUCT C6): the CSV import (bad lines by number, nothing half-imported,
 //! re-imports replace), `set_outcome`, and cost per outcome in `report`.
 
+use super::common::openai_day;
 use chrono::NaiveDate;
 use predicates::prelude::*;
 use rust_decimal::Decimal;
 use tollgate::config::{self, Config};
 use tollgate::month::Month;
-use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::normalize::LedgerRow;
 use tollgate::outcomes::{import_file, set_outcome, OutcomeError};
 use tollgate::report::month_report;
 use tollgate::store::{IngestScope, Store};
@@ -80,19 +81,7 @@ fn row(sub: &str, day: u32, cost: Decimal) -> LedgerRow {
         .expect("day")
         .and_hms_opt(0, 0, 0)
         .expect("t");
-    let mut r = LedgerRow::new(
-        Charge {
-            source: "openai",
-            provider: "OpenAI",
-            service: "OpenAI API",
-            service_category: "AI and Machine Learning",
-            service_subcategory: Some("Generative AI"),
-            start,
-            end: start + chrono::Duration::days(1),
-            cost,
-        },
-        &[sub],
-    );
+    let mut r = openai_day(start, cost, &[sub]);
     r.sub_account_id = Some(sub.to_string());
     r
 }

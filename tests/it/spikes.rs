@@ -1,11 +1,12 @@
 //! Spikes (C9): the exact volume/price/mix decomposition on hand-made days, the robust rule on
 //! small ledgers, the demo's retry-loop spike, and the CLI's JSON.
 
+use super::common::openai_day;
 use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use tollgate::config::{self, Config};
-use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::normalize::LedgerRow;
 use tollgate::spikes::{decompose, spikes, Cell};
 use tollgate::store::{IngestScope, Store};
 
@@ -107,19 +108,7 @@ fn token_row(
 ) -> LedgerRow {
     let start = day.and_hms_opt(0, 0, 0).expect("t");
     let cost = Decimal::from(tokens) * d(usd_per_token);
-    let mut r = LedgerRow::new(
-        Charge {
-            source: "openai",
-            provider: "OpenAI",
-            service: "OpenAI API",
-            service_category: "AI and Machine Learning",
-            service_subcategory: Some("Generative AI"),
-            start,
-            end: start + chrono::Duration::days(1),
-            cost,
-        },
-        &[sub, model, &i.to_string()],
-    );
+    let mut r = openai_day(start, cost, &[sub, model, &i.to_string()]);
     r.sub_account_id = Some(sub.to_string());
     r.model = Some(model.to_string());
     r.token_type = Some("input".to_string());
