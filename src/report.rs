@@ -67,7 +67,6 @@ pub struct MonthAllocation {
 impl Store {
     /// Requires [`Store::refresh_allocation`] to have run for the current config.
     pub fn month_allocation(&self, month: Month) -> Result<MonthAllocation, StoreError> {
-        let (start, end) = month.bounds();
         let mut out = MonthAllocation {
             total: self.month_total(month)?,
             ..Default::default()
@@ -81,7 +80,6 @@ impl Store {
         for (cat, cost) in self.pairs(sql::MONTH_BY_CATEGORY, month)? {
             *out.by_category.entry(cat.unwrap_or_default()).or_default() += cost;
         }
-        let _ = (start, end);
         Ok(out)
     }
 

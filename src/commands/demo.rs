@@ -30,8 +30,6 @@ pub fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let started = std::time::Instant::now();
     let summary = crate::demo::write(&ctx.store, args.seed, as_of)?;
-    ctx.store
-        .set_setting("demo_as_of", &as_of.format("%Y-%m-%d").to_string())?;
     if args.no_tui {
         println!(
             "demo: {} ledger rows over {} months in {} ({:.1}s); {} totals {}",

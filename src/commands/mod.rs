@@ -88,17 +88,28 @@ impl Context {
 
     /// The date views are computed for: `TOLLGATE_TODAY`, else a demo DB's as-of date, else today (UTC).
     pub fn today(&self) -> anyhow::Result<NaiveDate> {
-        if let Ok(t) = std::env::var("TOLLGATE_TODAY") {
-            return NaiveDate::parse_from_str(&t, "%Y-%m-%d").with_context(|| {
-                format!("TOLLGATE_TODAY={t} is not a date; write it as YYYY-MM-DD")
-            });
+        if let Some(d) = env_today()? {
+            return Ok(d);
         }
-        if let Some(d) = self.store.setting("demo_as_of")? {
-            if let Ok(d) = NaiveDate::parse_from_str(&d, "%Y-%m-%d") {
-                return Ok(d);
-            }
+        if let Some(d) = self
+            .store
+            .setting("demo")?
+            .as_deref()
+            .and_then(crate::demo::as_of_of)
+        {
+            return Ok(d);
         }
         Ok(chrono::Utc::now().date_naive())
+    }
+}
+
+/// `TOLLGATE_TODAY`, when set: "today" for reproducible runs. A bad value is an error.
+pub fn env_today() -> anyhow::Result<Option<NaiveDate>> {
+    match std::env::var("TOLLGATE_TODAY") {
+        Ok(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map(Some)
+            .with_context(|| format!("TOLLGATE_TODAY={t} is not a date; write it as YYYY-MM-DD")),
+        Err(_) => Ok(None),
     }
 }
 

@@ -15,9 +15,7 @@ pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
         sources: args.source.clone(),
         since: args.since,
         full: args.full,
-        today: std::env::var("TOLLGATE_TODAY")
-            .ok()
-            .and_then(|t| chrono::NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok()),
+        today: super::env_today()?,
         retry: None,
     };
     let tty = std::io::stderr().is_terminal();

@@ -31,6 +31,14 @@ pub const CONFIG_TOML: &str = include_str!("config.toml");
 /// The `outcomes.source` of the demo's outcome values.
 pub const SOURCE: &str = "demo";
 
+/// The as-of date a demo DB was written for, from its `demo` setting (`seed=N;as_of=DATE`).
+pub fn as_of_of(setting: &str) -> Option<chrono::NaiveDate> {
+    setting
+        .split(';')
+        .find_map(|kv| kv.strip_prefix("as_of="))
+        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
 const INSERT_OUTCOME: &str =
     "INSERT OR REPLACE INTO outcomes (month, use_case, metric, value, source) \
      VALUES (?, ?, ?, CAST(? AS DECIMAL(28, 6)), ?)";
@@ -315,6 +323,13 @@ impl DemoData {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn as_of_is_read_back_from_the_demo_setting() {
+        let d = chrono::NaiveDate::from_ymd_opt(2026, 11, 20);
+        assert_eq!(super::as_of_of("seed=42;as_of=2026-11-20"), d);
+        assert_eq!(super::as_of_of("seed=42"), None);
+    }
+
     use super::*;
     use crate::config::{self, UseCaseKind};
 
