@@ -19,7 +19,7 @@ use std::str::FromStr;
 use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
 use duckdb::params;
 use rust_decimal::Decimal;
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::config::Config;
 use crate::money::{self, cents_summing_to, serialize_usd};
@@ -40,7 +40,7 @@ pub const WINDOW_DAYS: u32 = 30;
 pub const UNALLOCATED: &str = "unallocated";
 
 /// A review's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DepClass {
     LoadBearing,

@@ -3,12 +3,15 @@
 
 use chrono::NaiveDate;
 
-use super::action::Action;
+use super::action::{Action, Loaded};
+use super::db::Request;
 use super::keymap::Keymap;
+use super::prompt::{Prompt, PromptEvent};
+use super::screens::{self, Ctx, Outcome};
 use super::theme::Theme;
 use crate::overview::Overview;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
     Overview,
     UseCases,
@@ -51,7 +54,7 @@ impl Tab {
         Tab::ALL.get(usize::from(n).checked_sub(1)?).copied()
     }
 
-    fn offset(self, by: isize) -> Tab {
+    pub fn offset(self, by: isize) -> Tab {
         let len = Tab::ALL.len() as isize;
         let i = (self.number() as isize - 1 + by).rem_euclid(len);
         Tab::ALL[i as usize]
@@ -66,10 +69,22 @@ pub enum Load<T> {
     Failed(String),
 }
 
+impl<T> Load<T> {
+    pub fn ready(&self) -> Option<&T> {
+        match self {
+            Load::Ready(t) => Some(t),
+            _ => None,
+        }
+    }
+}
+
 /// What the event loop must do after an update.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
-    LoadOverview,
+    /// Send this request to the DB actor.
+    Db(Request),
+    /// Start a background sync of every source (ignored while one runs).
+    Sync,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +93,8 @@ pub struct App {
     pub today: NaiveDate,
     pub tab: Tab,
     pub help: bool,
+    /// First help line shown (the help scrolls when the terminal is short).
+    pub help_scroll: u16,
     pub quit: bool,
     /// Terminal size last reported (columns, rows).
     pub size: (u16, u16),
@@ -88,8 +105,21 @@ pub struct App {
     pub last_error: Option<String>,
     /// Selected row of the Overview's use-case table.
     pub selected: usize,
-    /// The use case drilled into from the Overview (the Use cases tab's breadcrumb).
+    /// The use case drilled into from the Overview (Esc on the Use cases tab returns there).
     pub drill: Option<String>,
+    pub use_cases: screens::use_cases::State,
+    pub gates: screens::gates::State,
+    pub forecast: screens::forecast::State,
+    pub dependencies: screens::dependencies::State,
+    pub sources: screens::sources::State,
+    /// The open text prompt, which takes every key until Enter or Esc.
+    pub prompt: Option<Prompt>,
+    /// A one-line message (what a write did, why it failed), until the next key.
+    pub status: Option<String>,
+    /// A background sync is running.
+    pub syncing: bool,
+    /// Who decisions and reviews are recorded as.
+    pub user: String,
     pub keymap: Keymap,
     pub theme: Theme,
 }
@@ -100,6 +130,7 @@ impl App {
             today,
             tab: Tab::Overview,
             help: false,
+            help_scroll: 0,
             quit: false,
             size: (0, 0),
             overview: Load::Loading,
@@ -107,45 +138,67 @@ impl App {
             last_error: None,
             selected: 0,
             drill: None,
+            use_cases: Default::default(),
+            gates: Default::default(),
+            forecast: Default::default(),
+            dependencies: Default::default(),
+            sources: Default::default(),
+            prompt: None,
+            status: None,
+            syncing: false,
+            user: default_user(),
             keymap,
             theme,
         }
     }
 
-    pub fn update(&mut self, action: Action) -> Option<Effect> {
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            today: self.today,
+            user: &self.user,
+            // Header, tab bar, footer, and a table's border and heading.
+            rows: self.size.1.saturating_sub(6),
+        }
+    }
+
+    pub fn update(&mut self, action: Action) -> Vec<Effect> {
+        if action.is_input() {
+            self.status = None;
+        }
         match action {
             Action::Quit => self.quit = true,
-            Action::Help => self.help = !self.help,
+            Action::Help => {
+                self.help = !self.help;
+                self.help_scroll = 0;
+            }
+            Action::Up if self.help => self.help_scroll = self.help_scroll.saturating_sub(1),
+            Action::Down if self.help => self.help_scroll = self.help_scroll.saturating_add(1),
+            Action::PageUp if self.help => self.help_scroll = self.help_scroll.saturating_sub(10),
+            Action::PageDown if self.help => self.help_scroll = self.help_scroll.saturating_add(10),
             Action::SelectTab(n) => {
                 if let Some(tab) = Tab::from_number(n) {
-                    self.tab = tab;
                     self.help = false;
+                    return self.show(tab);
                 }
             }
-            Action::NextTab => self.tab = self.tab.offset(1),
-            Action::PrevTab => self.tab = self.tab.offset(-1),
-            Action::Up if !self.help => self.selected = self.selected.saturating_sub(1),
-            Action::Down if !self.help => {
-                self.selected = (self.selected + 1).min(self.use_case_rows().saturating_sub(1))
-            }
-            Action::Enter if !self.help && self.tab == Tab::Overview => {
-                if let Some(id) = self.selected_use_case() {
-                    self.drill = Some(id);
-                    self.tab = Tab::UseCases;
-                }
-            }
-            Action::Back => {
-                if self.help {
-                    self.help = false;
-                } else if self.tab == Tab::UseCases && self.drill.take().is_some() {
-                    self.tab = Tab::Overview;
-                }
-            }
+            Action::NextTab => return self.show(self.tab.offset(1)),
+            Action::PrevTab => return self.show(self.tab.offset(-1)),
+            Action::Back if self.help => self.help = false,
             Action::Refresh => {
                 self.refreshing = true;
-                return Some(Effect::LoadOverview);
+                let mut effects = vec![Effect::Db(Request::Overview { today: self.today })];
+                effects.extend(self.load_tab(self.tab));
+                return effects;
+            }
+            Action::SyncNow => {
+                if self.syncing {
+                    self.status = Some("a sync is already running".to_string());
+                } else {
+                    return vec![Effect::Sync];
+                }
             }
             Action::Resize(w, h) => self.size = (w, h),
+            Action::PromptKey(key) => return self.prompt_key(&key),
             Action::OverviewLoaded(overview) => {
                 self.overview = Load::Ready(overview);
                 self.refreshing = false;
@@ -159,9 +212,180 @@ impl App {
                     _ => self.overview = Load::Failed(message),
                 }
             }
-            Action::Up | Action::Down | Action::Enter => {}
+            Action::Loaded(loaded) => self.loaded(loaded),
+            Action::TabLoadFailed { tab, message } => match tab {
+                Tab::Overview => self.overview = Load::Failed(message),
+                Tab::UseCases => self.use_cases.failed(message),
+                Tab::Gates => self.gates.failed(message),
+                Tab::Forecast => self.forecast.failed(message),
+                Tab::Dependencies => self.dependencies.failed(message),
+                Tab::Sources => self.sources.failed(message),
+            },
+            Action::Written(result) => {
+                return match result {
+                    Ok(done) => {
+                        self.status = Some(done);
+                        self.data_changed()
+                    }
+                    Err(why) => {
+                        self.status = Some(format!("not saved: {why}"));
+                        Vec::new()
+                    }
+                };
+            }
+            Action::Sync { running, summary } => {
+                self.syncing = running;
+                self.status = Some(summary);
+                if !running {
+                    return self.data_changed();
+                }
+            }
+            other if !self.help => return self.tab_action(other),
+            _ => {}
         }
-        None
+        Vec::new()
+    }
+
+    /// Shows `tab`, loading its data if it has none or it is stale.
+    fn show(&mut self, tab: Tab) -> Vec<Effect> {
+        self.tab = tab;
+        self.load_tab(tab)
+    }
+
+    /// The load request for `tab` if its data is missing or stale.
+    fn load_tab(&mut self, tab: Tab) -> Vec<Effect> {
+        let ctx = Ctx {
+            today: self.today,
+            user: &self.user,
+            rows: self.size.1,
+        };
+        let request = match tab {
+            Tab::Overview => return Vec::new(),
+            Tab::UseCases => std::mem::take(&mut self.use_cases.stale)
+                .then(|| Request::UseCases(self.use_cases.query(&ctx))),
+            Tab::Gates => std::mem::take(&mut self.gates.stale)
+                .then(|| Request::Gates(self.gates.query(&ctx))),
+            Tab::Forecast => std::mem::take(&mut self.forecast.stale)
+                .then(|| Request::Forecast(self.forecast.query(&ctx))),
+            Tab::Dependencies => std::mem::take(&mut self.dependencies.stale)
+                .then(|| Request::Dependencies(self.dependencies.query(&ctx))),
+            Tab::Sources => std::mem::take(&mut self.sources.stale)
+                .then(|| Request::Sources(self.sources.query(&ctx))),
+        };
+        request.map(Effect::Db).into_iter().collect()
+    }
+
+    /// After a write or a sync: every tab is stale; the Overview and the shown tab reload now.
+    fn data_changed(&mut self) -> Vec<Effect> {
+        self.use_cases.stale = true;
+        self.gates.stale = true;
+        self.forecast.stale = true;
+        self.dependencies.stale = true;
+        self.sources.stale = true;
+        self.refreshing = true;
+        let mut effects = vec![Effect::Db(Request::Overview { today: self.today })];
+        effects.extend(self.load_tab(self.tab));
+        effects
+    }
+
+    fn loaded(&mut self, loaded: Loaded) {
+        match loaded {
+            Loaded::UseCases(d) => self.use_cases.loaded(d),
+            Loaded::Gates(d) => self.gates.loaded(d),
+            Loaded::Forecast(d) => self.forecast.loaded(d),
+            Loaded::Dependencies(d) => self.dependencies.loaded(d),
+            Loaded::Sources(d) => self.sources.loaded(d),
+        }
+    }
+
+    /// An action for the shown tab; what the tab does not use falls back to the defaults.
+    fn tab_action(&mut self, action: Action) -> Vec<Effect> {
+        let ctx = Ctx {
+            today: self.today,
+            user: &self.user,
+            rows: self.size.1.saturating_sub(6),
+        };
+        let outcome = match self.tab {
+            Tab::Overview => return self.overview_action(action),
+            Tab::UseCases => self.use_cases.update(&action, &ctx),
+            Tab::Gates => self.gates.update(&action, &ctx),
+            Tab::Forecast => self.forecast.update(&action, &ctx),
+            Tab::Dependencies => self.dependencies.update(&action, &ctx),
+            Tab::Sources => self.sources.update(&action, &ctx),
+        };
+        if !outcome.handled && action == Action::Back && self.tab == Tab::UseCases {
+            if self.drill.take().is_some() {
+                self.tab = Tab::Overview;
+            }
+            return Vec::new();
+        }
+        self.apply(outcome)
+    }
+
+    fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
+        if let Some(prompt) = outcome.prompt {
+            self.prompt = Some(prompt);
+        }
+        if let Some(status) = outcome.status {
+            self.status = Some(status);
+        }
+        let mut effects = outcome.effects;
+        if let Some(tab) = outcome.goto {
+            effects.extend(self.show(tab));
+        }
+        effects
+    }
+
+    fn overview_action(&mut self, action: Action) -> Vec<Effect> {
+        let rows = self.use_case_rows();
+        match action {
+            Action::Up => self.selected = screens::moved(self.selected, -1, rows),
+            Action::Down => self.selected = screens::moved(self.selected, 1, rows),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = rows.saturating_sub(1),
+            Action::Enter => {
+                if let Some(id) = self.selected_use_case() {
+                    self.drill = Some(id.clone());
+                    self.use_cases.open(id);
+                    return self.show(Tab::UseCases);
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn prompt_key(&mut self, key: &ratatui::crossterm::event::KeyEvent) -> Vec<Effect> {
+        let Some(prompt) = self.prompt.as_mut() else {
+            return Vec::new();
+        };
+        match prompt.key(key) {
+            PromptEvent::Edited => Vec::new(),
+            PromptEvent::Cancelled => {
+                self.prompt = None;
+                Vec::new()
+            }
+            PromptEvent::Submitted(text) => {
+                let Some(prompt) = self.prompt.take() else {
+                    return Vec::new();
+                };
+                let ctx = Ctx {
+                    today: self.today,
+                    user: &self.user,
+                    rows: self.size.1.saturating_sub(6),
+                };
+                let field = prompt.field;
+                let outcome = match prompt.owner {
+                    Tab::Overview => Outcome::handled(),
+                    Tab::UseCases => self.use_cases.prompt_submitted(field, text, &ctx),
+                    Tab::Gates => self.gates.prompt_submitted(field, text, &ctx),
+                    Tab::Forecast => self.forecast.prompt_submitted(field, text, &ctx),
+                    Tab::Dependencies => self.dependencies.prompt_submitted(field, text, &ctx),
+                    Tab::Sources => self.sources.prompt_submitted(field, text, &ctx),
+                };
+                self.apply(outcome)
+            }
+        }
     }
 
     pub fn overview(&self) -> Option<&Overview> {
@@ -183,4 +407,13 @@ impl App {
     fn use_case_rows(&self) -> usize {
         self.overview().map_or(0, |o| o.report.by_use_case.len())
     }
+}
+
+/// `$USER` (or `$USERNAME`), else "cockpit".
+fn default_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| "cockpit".to_string())
 }

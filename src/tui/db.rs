@@ -1,23 +1,54 @@
 //! The DB actor: one thread owns the `Store` (duckdb's `Connection` is Send, not Sync) and
-//! answers load requests over a channel, so rendering never runs a query. Requests queued while
-//! a query runs collapse into the latest one; dropping the handle interrupts a running query
-//! and joins the thread.
+//! answers requests over a channel, so rendering never runs a query. Loads queued while a query
+//! runs collapse into the latest of their kind; writes are never dropped and run in order.
+//! Dropping the handle interrupts a running query and joins the thread.
 
+use std::mem::discriminant;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, Utc};
 use duckdb::InterruptHandle;
 
-use super::action::Action;
+use super::action::{Action, Loaded};
+use super::app::Tab;
+use super::screens::{dependencies, forecast, gates, sources, use_cases};
 use super::Msg;
 use crate::config::Config;
+use crate::deps::{self, DepClass};
+use crate::gates::Decision;
 use crate::store::Store;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     Overview { today: NaiveDate },
+    UseCases(use_cases::Query),
+    Gates(gates::Query),
+    Forecast(forecast::Query),
+    Dependencies(dependencies::Query),
+    Sources(sources::Query),
+    Write(Write),
+}
+
+/// A change the user asked for from the cockpit; the answer is [`Action::Written`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Write {
+    /// Appends a gate decision (the breach is looked up in the gates as of `today`).
+    Decide {
+        id: String,
+        decision: Decision,
+        by: String,
+        note: Option<String>,
+        today: NaiveDate,
+    },
+    /// Appends a dependency review.
+    Tag {
+        key: String,
+        class: DepClass,
+        note: Option<String>,
+        by: String,
+    },
 }
 
 pub struct DbHandle {
@@ -60,20 +91,100 @@ impl Drop for DbHandle {
     }
 }
 
-fn serve(store: &Store, config: &Config, requests: &Receiver<Request>, out: &Sender<Msg>) {
-    while let Ok(mut request) = requests.recv() {
-        // Rapid refreshes collapse into the latest.
-        while let Ok(newer) = requests.try_recv() {
-            request = newer;
+/// The queued requests to run: every write in order, and of the loads only the latest of each
+/// kind (a load queued behind a write runs after it, so it sees the write).
+pub fn collapse(queued: Vec<Request>) -> Vec<Request> {
+    let mut out: Vec<Request> = Vec::with_capacity(queued.len());
+    for request in queued {
+        if !matches!(request, Request::Write(_)) {
+            let kind = discriminant(&request);
+            let last_write = out
+                .iter()
+                .rposition(|r| matches!(r, Request::Write(_)))
+                .map_or(0, |i| i + 1);
+            if let Some(i) = out[last_write..]
+                .iter()
+                .position(|r| discriminant(r) == kind)
+            {
+                out.remove(last_write + i);
+            }
         }
-        let answer = match request {
-            Request::Overview { today } => match crate::overview::load(store, config, today) {
-                Ok(o) => Action::OverviewLoaded(Box::new(o)),
-                Err(e) => Action::LoadFailed(format!("cannot load the overview: {e}")),
-            },
-        };
-        if out.send(Msg::Action(answer)).is_err() {
-            return;
+        out.push(request);
+    }
+    out
+}
+
+fn serve(store: &Store, config: &Config, requests: &Receiver<Request>, out: &Sender<Msg>) {
+    while let Ok(first) = requests.recv() {
+        let queued: Vec<Request> = std::iter::once(first).chain(requests.try_iter()).collect();
+        for request in collapse(queued) {
+            if out
+                .send(Msg::Action(answer(store, config, request)))
+                .is_err()
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// Runs one request.
+pub fn answer(store: &Store, config: &Config, request: Request) -> Action {
+    let failed = |tab: Tab, e: anyhow::Error| Action::TabLoadFailed {
+        tab,
+        message: format!("cannot load {}: {e:#}", tab.title()),
+    };
+    match request {
+        Request::Overview { today } => match crate::overview::load(store, config, today) {
+            Ok(o) => Action::OverviewLoaded(Box::new(o)),
+            Err(e) => Action::LoadFailed(format!("cannot load the overview: {e}")),
+        },
+        Request::UseCases(q) => match use_cases::load(store, config, &q) {
+            Ok(d) => Action::Loaded(Loaded::UseCases(Box::new(d))),
+            Err(e) => failed(Tab::UseCases, e),
+        },
+        Request::Gates(q) => match gates::load(store, config, &q) {
+            Ok(d) => Action::Loaded(Loaded::Gates(Box::new(d))),
+            Err(e) => failed(Tab::Gates, e),
+        },
+        Request::Forecast(q) => match forecast::load(store, config, &q) {
+            Ok(d) => Action::Loaded(Loaded::Forecast(Box::new(d))),
+            Err(e) => failed(Tab::Forecast, e),
+        },
+        Request::Dependencies(q) => match dependencies::load(store, config, &q) {
+            Ok(d) => Action::Loaded(Loaded::Dependencies(Box::new(d))),
+            Err(e) => failed(Tab::Dependencies, e),
+        },
+        Request::Sources(q) => match sources::load(store, config, &q) {
+            Ok(d) => Action::Loaded(Loaded::Sources(Box::new(d))),
+            Err(e) => failed(Tab::Sources, e),
+        },
+        Request::Write(w) => Action::Written(write(store, config, w).map_err(|e| format!("{e:#}"))),
+    }
+}
+
+fn write(store: &Store, config: &Config, write: Write) -> anyhow::Result<String> {
+    let now = Utc::now().naive_utc();
+    match write {
+        Write::Decide {
+            id,
+            decision,
+            by,
+            note,
+            today,
+        } => {
+            let report = crate::gates::evaluate(store, config, today)?;
+            crate::gates::decide(store, &report, &id, decision, &by, note.as_deref(), now)?;
+            Ok(format!("recorded {} on {id}", decision.as_str()))
+        }
+        Write::Tag {
+            key,
+            class,
+            note,
+            by,
+        } => {
+            deps::tag(store, &key, class, note.as_deref(), &by, now)?;
+            Ok(format!("marked {key} {}", class.as_str()))
         }
     }
 }

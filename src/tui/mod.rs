@@ -10,6 +10,7 @@ pub mod db;
 pub mod input;
 pub mod keymap;
 pub mod mouse;
+pub mod prompt;
 pub mod screens;
 pub mod theme;
 pub mod ui;
@@ -39,10 +40,12 @@ pub enum Msg {
     InputFailed(String),
 }
 
-/// The action a message asks for, if any.
-pub fn action_of(msg: Msg, keymap: &Keymap) -> anyhow::Result<Option<Action>> {
+/// The action a message asks for, if any. While a prompt is open every key goes to it.
+pub fn action_of(msg: Msg, app: &App) -> anyhow::Result<Option<Action>> {
     Ok(match msg {
-        Msg::Term(Event::Key(key)) if key.kind != KeyEventKind::Release => keymap.action_for(&key),
+        Msg::Term(Event::Key(key)) if key.kind == KeyEventKind::Release => None,
+        Msg::Term(Event::Key(key)) if app.prompt.is_some() => Some(Action::PromptKey(key)),
+        Msg::Term(Event::Key(key)) => app.keymap.action_for(&key, app.tab),
         Msg::Term(Event::Mouse(m)) => mouse::action_for(&m),
         Msg::Term(Event::Resize(w, h)) => Some(Action::Resize(w, h)),
         Msg::Term(_) => None,
@@ -55,7 +58,12 @@ pub fn action_of(msg: Msg, keymap: &Keymap) -> anyhow::Result<Option<Action>> {
 /// error and (through ratatui's hook) on panic. Nothing is printed to stdout.
 pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Result<()> {
     let theme = Theme::resolve(&config.config.ui.theme)?;
-    let keymap = Keymap::default_keys()?;
+    let keymap = Keymap::load(
+        crate::paths::default_config()
+            .parent()
+            .map(|d| d.join("keymap.toml"))
+            .as_deref(),
+    )?;
     let mut app = App::new(today, keymap, theme);
 
     let (tx, rx) = mpsc::channel();
@@ -96,15 +104,19 @@ fn event_loop(
         }
         let first = rx.recv().context("the cockpit's event channel closed")?;
         for msg in std::iter::once(first).chain(rx.try_iter()) {
-            let Some(action) = action_of(msg, &app.keymap)? else {
+            let Some(action) = action_of(msg, app)? else {
                 continue;
             };
             dirty = true;
-            match app.update(action) {
-                Some(Effect::LoadOverview) => {
-                    db.request(db::Request::Overview { today: app.today });
+            for effect in app.update(action) {
+                match effect {
+                    Effect::Db(request) => {
+                        db.request(request);
+                    }
+                    Effect::Sync => {
+                        // Wired by the background sync (issue 5, in progress).
+                    }
                 }
-                None => {}
             }
             if app.quit {
                 return Ok(());

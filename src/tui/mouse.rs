@@ -35,6 +35,7 @@ pub fn action_for(event: &MouseEvent) -> Option<Action> {
         MouseEventKind::Down(MouseButton::Left) if event.row == ui::TAB_ROW => {
             ui::tab_at(event.column).map(|t| Action::SelectTab(t.number()))
         }
+        MouseEventKind::Down(MouseButton::Left) => Some(Action::Click(event.column, event.row)),
         _ => None,
     }
 }

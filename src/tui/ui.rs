@@ -113,7 +113,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer) {
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 
-    let status = if app.refreshing {
+    let status = if app.syncing {
+        Some(Span::styled("⟳ syncing… ", theme.accent()))
+    } else if app.refreshing {
         Some(Span::styled("loading… ", theme.muted()))
     } else if app.last_error.is_some() {
         Some(Span::styled(
@@ -166,17 +168,39 @@ fn render_tabs(app: &App, area: Rect, buf: &mut Buffer) {
 
 fn render_footer(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
+    if let Some(prompt) = &app.prompt {
+        let line = Line::from(vec![
+            Span::styled(format!(" {}: ", prompt.label), theme.accent()),
+            Span::styled(prompt.text.clone(), theme.text()),
+            Span::styled("█", theme.accent()),
+            Span::styled("   Enter ok · Esc cancel", theme.muted()),
+        ]);
+        Paragraph::new(line).render(area, buf);
+        return;
+    }
+    if let Some(status) = &app.status {
+        Paragraph::new(Line::styled(format!(" {status}"), theme.accent())).render(area, buf);
+        return;
+    }
     let mut spans = vec![Span::raw(" ")];
-    for (keys, hint) in app.keymap.footer_hints() {
+    // Whole hints only: one that does not fit is left out (`?` lists every key).
+    let mut used = 1;
+    for (keys, hint) in app.keymap.footer_hints(app.tab) {
+        let hint = format!(" {hint}  ");
+        let width = keys.chars().count() + hint.chars().count() - 2;
+        if used + width > usize::from(area.width) {
+            continue;
+        }
+        used += width + 2;
         spans.push(Span::styled(keys, theme.accent()));
-        spans.push(Span::styled(format!(" {hint}  "), theme.muted()));
+        spans.push(Span::styled(hint, theme.muted()));
     }
     Paragraph::new(Line::from(spans)).render(area, buf);
 }
 
 fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let lines = app.keymap.help_lines();
+    let lines = app.keymap.help_lines(app.tab);
     let key_width = lines
         .iter()
         .map(|(k, _)| k.chars().count())
@@ -190,6 +214,9 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
     let mut text: Vec<Line> = lines
         .into_iter()
         .map(|(keys, desc)| {
+            if keys.is_empty() {
+                return Line::styled(format!(" {desc}"), theme.title());
+            }
             Line::from(vec![
                 Span::styled(format!(" {keys:>key_width$}  "), theme.accent()),
                 Span::styled(desc, theme.text()),
@@ -207,9 +234,20 @@ fn render_help(app: &App, area: Rect, buf: &mut Buffer) {
         width,
         height,
     };
+    // Scrolls (j/k) when the lines do not fit; the title says so.
+    let hidden = (text.len() as u16).saturating_sub(height.saturating_sub(2));
+    let scroll = app.help_scroll.min(hidden);
+    let title = if hidden > 0 {
+        format!(" Keys ({}/{}, j/k scroll) ", scroll + 1, hidden + 1)
+    } else {
+        " Keys ".to_string()
+    };
     Clear.render(rect, buf);
     let block = Block::bordered()
-        .title(Span::styled(" Keys ", theme.title()))
+        .title(Span::styled(title, theme.title()))
         .border_style(theme.border());
-    Paragraph::new(text).block(block).render(rect, buf);
+    Paragraph::new(text)
+        .block(block)
+        .scroll((scroll, 0))
+        .render(rect, buf);
 }

@@ -289,10 +289,13 @@ fn quit_and_refresh() {
     app.update(Action::LoadFailed("boom".to_string()));
     assert_eq!(app.overview, Load::Failed("boom".to_string()));
     assert!(!app.refreshing);
-    assert_eq!(app.update(Action::Refresh), Some(Effect::LoadOverview));
+    assert_eq!(
+        app.update(Action::Refresh),
+        vec![Effect::Db(db::Request::Overview { today: today() })]
+    );
     assert!(app.refreshing);
     assert!(!app.quit);
-    assert_eq!(app.update(Action::Quit), None);
+    assert_eq!(app.update(Action::Quit), vec![]);
     assert!(app.quit);
 }
 
@@ -363,29 +366,74 @@ fn default_keys_follow_the_contract() {
         ),
     ];
     for (event, action) in cases {
-        assert_eq!(keymap.action_for(&event), Some(action), "{event:?}");
+        for tab in Tab::ALL {
+            assert_eq!(
+                keymap.action_for(&event, tab),
+                Some(action.clone()),
+                "{event:?} on {tab:?}"
+            );
+        }
     }
     assert_eq!(
-        keymap.action_for(&key(KeyCode::Char('c'))),
+        keymap.action_for(&key(KeyCode::Char('c')), Tab::Overview),
         None,
         "plain c is not ctrl-c"
+    );
+    use tollgate::deps::DepClass;
+    for (c, class) in [
+        ('w', DepClass::Waste),
+        ('c', DepClass::Convenience),
+        ('l', DepClass::LoadBearing),
+    ] {
+        assert_eq!(
+            keymap.action_for(&key(KeyCode::Char(c)), Tab::Dependencies),
+            Some(Action::Tag(class)),
+            "{c} in Dependencies"
+        );
+    }
+    assert_eq!(
+        keymap.action_for(&key(KeyCode::Char('l')), Tab::Overview),
+        Some(Action::NextTab),
+        "l moves to the next tab outside Dependencies"
     );
 }
 
 #[test]
 fn help_is_generated_from_the_keymap() {
-    let app = new_app();
-    let lines = app.keymap.help_lines();
-    assert_eq!(lines.len(), app.keymap.bindings.len());
-    let mut app = app;
-    app.update(Action::Help);
-    let screen = draw(&app, 80, 24);
-    for (keys, desc) in lines {
-        assert!(
-            screen.contains(&keys) && screen.contains(&desc),
-            "help lacks {keys} {desc}"
-        );
+    let mut app = new_app();
+    for tab in Tab::ALL {
+        app.update(Action::SelectTab(tab.number()));
+        app.update(Action::Help);
+        let lines = app.keymap.help_lines(tab);
+        let screen = draw(&app, 120, 40);
+        for (keys, desc) in &lines {
+            assert!(
+                screen.contains(keys.as_str()) && screen.contains(desc.as_str()),
+                "help on {tab:?} lacks {keys} {desc}:\n{screen}"
+            );
+        }
+        // Every binding for this tab is on it (the tab keys folded into one line).
+        for b in app.keymap.bindings.iter() {
+            if b.tab.is_none_or(|t| t == tab) && !matches!(b.action, Action::SelectTab(_)) {
+                assert!(screen.contains(&b.desc), "help on {tab:?} lacks {}", b.desc);
+            }
+        }
+        app.update(Action::Help);
     }
+    // At 80x24 it scrolls: the last line comes into view after moving down.
+    app.update(Action::SelectTab(5));
+    app.update(Action::Help);
+    let last = app
+        .keymap
+        .help_lines(Tab::Dependencies)
+        .pop()
+        .expect("lines")
+        .1;
+    assert!(!draw(&app, 80, 24).contains(&last));
+    for _ in 0..40 {
+        app.update(Action::Down);
+    }
+    assert!(draw(&app, 80, 24).contains(&last), "scrolled to the end");
 }
 
 #[test]

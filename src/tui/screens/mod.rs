@@ -1,4 +1,8 @@
-//! One file per cockpit tab.
+//! One module per cockpit tab. Each tab other than the Overview is a folder with the same shape:
+//! `data.rs` (`Query`, `Data`, `load` run by the DB actor), `state.rs` (`State` with `query`,
+//! `loaded`, `failed`, `update`, `prompt_submitted`) and `view.rs` (`render(&App, ..)`).
+//! `App::update` handles the global actions and hands the rest to the shown tab's `State`, which
+//! answers with an [`Outcome`].
 
 pub mod dependencies;
 pub mod forecast;
@@ -6,3 +10,78 @@ pub mod gates;
 pub mod overview;
 pub mod sources;
 pub mod use_cases;
+
+use chrono::NaiveDate;
+
+use super::app::{Effect, Tab};
+use super::prompt::Prompt;
+
+/// What a tab's `update` sees of the rest of the cockpit.
+#[derive(Debug, Clone, Copy)]
+pub struct Ctx<'a> {
+    /// The "as of" date.
+    pub today: NaiveDate,
+    /// Who decisions and reviews are recorded as (`$USER`, or `ui.reviewer` in the config).
+    pub user: &'a str,
+    /// Body rows available to the tab (for paging).
+    pub rows: u16,
+}
+
+/// What a tab asks of the App after an action.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Outcome {
+    /// False: the tab did not use the action and the App's default applies.
+    pub handled: bool,
+    pub effects: Vec<Effect>,
+    /// Opens a prompt whose text comes back to the tab's `prompt_submitted`.
+    pub prompt: Option<Prompt>,
+    /// Switches to another tab.
+    pub goto: Option<Tab>,
+    /// A one-line message for the status bar.
+    pub status: Option<String>,
+}
+
+impl Outcome {
+    pub fn ignored() -> Outcome {
+        Outcome::default()
+    }
+
+    pub fn handled() -> Outcome {
+        Outcome {
+            handled: true,
+            ..Outcome::default()
+        }
+    }
+
+    pub fn effect(effect: Effect) -> Outcome {
+        Outcome {
+            handled: true,
+            effects: vec![effect],
+            ..Outcome::default()
+        }
+    }
+
+    pub fn prompt(prompt: Prompt) -> Outcome {
+        Outcome {
+            handled: true,
+            prompt: Some(prompt),
+            ..Outcome::default()
+        }
+    }
+
+    pub fn status(message: impl Into<String>) -> Outcome {
+        Outcome {
+            handled: true,
+            status: Some(message.into()),
+            ..Outcome::default()
+        }
+    }
+}
+
+/// Moves a selection by `delta` rows within `len` rows (clamped; nothing selected in an empty table).
+pub fn moved(selected: usize, delta: isize, len: usize) -> usize {
+    if len == 0 {
+        return 0;
+    }
+    selected.saturating_add_signed(delta).min(len - 1)
+}
