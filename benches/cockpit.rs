@@ -1,0 +1,135 @@
+//! The cockpit at scale (issue 5): a DB file of 3 years x 200 use cases of daily rows plus a
+//! million request-level rows. Measures, as the user feels them:
+//! - time to the first frame with data: open the file, load the Overview, render 120x40;
+//! - each Use cases drill-down step: the key, the DB actor's answer, the update (p50/p95);
+//! - render time per frame of every tab at 120x40.
+//!
+//! The DB work runs here on the calling thread, exactly as the actor thread runs it.
+//! Run with `cargo bench --bench cockpit` (release profile). Targets: first frame 200 ms,
+//! drill-down step 50 ms p95, render 5 ms per frame.
+
+#[path = "support/scale.rs"]
+mod scale;
+
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use tollgate::config::Config;
+use tollgate::store::Store;
+use tollgate::tui::{db, Action, App, Effect, Keymap, Tab, Theme};
+
+const REQUEST_ROWS: usize = 1_000_000;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, 20).expect("date")
+}
+
+fn new_app() -> App {
+    let theme = Theme::resolve("dark").expect("theme");
+    let mut app = App::new(today(), Keymap::default_keys().expect("keys"), theme);
+    app.update(Action::Resize(120, 40));
+    app
+}
+
+/// Applies `action`, then answers every DB request it caused (and those the answers cause).
+fn act(app: &mut App, store: &Store, config: &Config, action: Action) {
+    let mut queue = vec![action];
+    while let Some(a) = queue.pop() {
+        for effect in app.update(a) {
+            if let Effect::Db(request) = effect {
+                queue.push(db::answer(store, config, request));
+            }
+        }
+    }
+}
+
+fn render(app: &App, terminal: &mut Terminal<TestBackend>) {
+    terminal
+        .draw(|f| tollgate::tui::render(f, app))
+        .expect("draw");
+}
+
+fn stats(name: &str, mut samples: Vec<Duration>, target_ms: f64) {
+    samples.sort();
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    println!(
+        "{name:<48} n={:<4} p50 {:>8.2} ms  p95 {:>8.2} ms  max {:>8.2} ms  (target {target_ms} ms)",
+        samples.len(),
+        ms(at(0.5)),
+        ms(at(0.95)),
+        ms(at(1.0)),
+    );
+}
+
+fn main() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("scale.duckdb");
+    let config = scale::config();
+    let t = Instant::now();
+    {
+        let store = Store::open(&path).expect("store");
+        let mut rows = scale::daily_rows(today());
+        rows.extend(scale::request_rows(today(), REQUEST_ROWS));
+        println!("ledger rows: {}", rows.len());
+        scale::ingest(&store, &rows);
+    }
+    println!("built the DB in {:.1} s", t.elapsed().as_secs_f64());
+
+    // First frame: a fresh process's work from opening the file to drawing numbers.
+    let mut first = Vec::new();
+    for _ in 0..7 {
+        let t = Instant::now();
+        let store = Store::open(&path).expect("open");
+        let mut app = new_app();
+        let overview = db::answer(&store, &config, db::Request::Overview { today: today() });
+        app.update(overview);
+        let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+        render(&app, &mut terminal);
+        first.push(t.elapsed());
+        assert!(app.overview().is_some(), "the overview loaded");
+    }
+    stats("first frame (open + overview + render)", first, 200.0);
+
+    let store = Store::open(&path).expect("open");
+    let mut app = new_app();
+    act(&mut app, &store, &config, Action::Refresh);
+
+    // Drill-down: from the Use cases table, Enter on a row, again on the first row below, and
+    // so on to the deepest level; Esc back up; then the next use case.
+    act(&mut app, &store, &config, Action::SelectTab(Tab::UseCases.number()));
+    let mut steps: Vec<Vec<Duration>> = vec![Vec::new(); 4];
+    for uc in 0..20 {
+        if uc > 0 {
+            act(&mut app, &store, &config, Action::Down);
+        }
+        let mut depth = 0;
+        while depth < steps.len() {
+            let t = Instant::now();
+            act(&mut app, &store, &config, Action::Enter);
+            steps[depth].push(t.elapsed());
+            depth += 1;
+        }
+        for _ in 0..depth {
+            act(&mut app, &store, &config, Action::Back);
+        }
+    }
+    for (level, samples) in steps.into_iter().enumerate() {
+        stats(&format!("drill-down step {} (Enter)", level + 1), samples, 50.0);
+    }
+
+    // Render per frame, every tab with its data loaded.
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
+    for tab in Tab::ALL {
+        act(&mut app, &store, &config, Action::SelectTab(tab.number()));
+        let mut frames = Vec::new();
+        for _ in 0..50 {
+            let t = Instant::now();
+            render(&app, &mut terminal);
+            frames.push(t.elapsed());
+        }
+        stats(&format!("render {} 120x40", tab.title()), frames, 5.0);
+    }
+}
