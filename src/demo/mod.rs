@@ -163,6 +163,10 @@ pub fn write(store: &Store, seed: u64, as_of: NaiveDate) -> anyhow::Result<DemoS
             .with_context(|| format!("writing the demo's {source} rows"))?
             .rows_written;
     }
+    // Shipped first, so the demo's rows (loaded after them) shadow them.
+    crate::prices::ensure_shipped(store)?;
+    let shipped = crate::prices::shipped_prices()?;
+    let demo_prices = prices::price_history(Clock::new(as_of).price_doubled_on, &shipped);
     store.in_transaction(|c| -> anyhow::Result<()> {
         c.execute("DELETE FROM outcomes WHERE source = ?", [SOURCE])?;
         let mut insert = c.prepare(INSERT_OUTCOME)?;
@@ -182,6 +186,11 @@ pub fn write(store: &Store, seed: u64, as_of: NaiveDate) -> anyhow::Result<DemoS
                 params![r.dep_key, r.class, r.note, r.reviewer, r.reviewed_at],
             )?;
         }
+        c.execute(
+            "DELETE FROM prices WHERE origin = ?",
+            [crate::prices::ORIGIN_DEMO],
+        )?;
+        crate::prices::insert_prices(c, &demo_prices, chrono::Utc::now().naive_utc())?;
         c.execute(sql::SETTING_SET, ["config_toml", CONFIG_TOML])?;
         let demo = format!("seed={seed};as_of={}", as_of.format("%Y-%m-%d"));
         c.execute(sql::SETTING_SET, ["demo", demo.as_str()])?;

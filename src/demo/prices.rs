@@ -4,6 +4,8 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::prices::{Price, ORIGIN_DEMO, STANDARD};
+
 /// The flagship model whose per-token prices double partway through the history.
 pub const FLAGSHIP: &str = "gpt-5.5";
 
@@ -123,6 +125,77 @@ pub fn prompt_tokens(model: &str) -> f64 {
         m if m.contains("embedding") => 600.0,
         _ => 2_500.0,
     }
+}
+
+/// Every model the demo bills.
+pub const MODELS: [&str; 7] = [
+    "gpt-5.5",
+    "gpt-5.5-mini",
+    "text-embedding-3-large",
+    "text-embedding-3-small",
+    "claude-opus-4-6",
+    "claude-sonnet-4-6",
+    "claude-haiku-4-5",
+];
+
+impl TokenKind {
+    /// The token type of price rows.
+    pub fn price_type(self) -> &'static str {
+        match self {
+            TokenKind::Input => "input",
+            TokenKind::CachedInput => "cached_input",
+            TokenKind::CacheWrite => "cache_write",
+            TokenKind::Output => "output",
+        }
+    }
+}
+
+/// The demo world's price history, for `reconcile` and what-ifs on the demo DB: each model's
+/// rates from long before the history, and the flagship's doubled rates from `doubled_on`.
+/// The demo's prices differ from the shipped list, so each row is repeated from every day a
+/// shipped row for the same model starts: lookups take the latest start in force and, among
+/// equal starts, the row loaded last, so the demo's rows shadow the shipped ones.
+pub fn price_history(doubled_on: NaiveDate, shipped: &[Price]) -> Vec<Price> {
+    let origin = NaiveDate::from_ymd_opt(2000, 1, 1).unwrap_or(doubled_on);
+    let mut out = Vec::new();
+    for model in MODELS {
+        let provider = if model.starts_with("claude") {
+            "Anthropic"
+        } else {
+            "OpenAI"
+        };
+        for rate in rates(model) {
+            let token_type = rate.kind.price_type();
+            let mut starts: Vec<NaiveDate> = shipped
+                .iter()
+                .filter(|p| {
+                    p.provider.eq_ignore_ascii_case(provider)
+                        && p.model.eq_ignore_ascii_case(model)
+                        && p.token_type == token_type
+                        && p.tier == STANDARD
+                })
+                .map(|p| p.effective_from)
+                .chain([origin, doubled_on])
+                .collect();
+            starts.sort();
+            starts.dedup();
+            for from in starts {
+                let mult = Decimal::from(multiplier(model, from, doubled_on));
+                out.push(Price {
+                    provider: provider.to_string(),
+                    model: model.to_string(),
+                    token_type: token_type.to_string(),
+                    tier: STANDARD.to_string(),
+                    usd_per_mtok: rate.usd_per_m * mult,
+                    effective_from: from,
+                    effective_to: None,
+                    source: "tollgate demo: the demo world's prices".to_string(),
+                    origin: ORIGIN_DEMO.to_string(),
+                });
+            }
+        }
+    }
+    out
 }
 
 /// Display name for Anthropic cost descriptions ("Claude Sonnet 4.6").

@@ -32,6 +32,8 @@ pub const STANDARD: &str = "standard";
 /// Where a price row came from: tollgate's shipped table, or an import the user ran.
 pub const ORIGIN_SHIPPED: &str = "shipped";
 pub const ORIGIN_IMPORT: &str = "import";
+/// The demo DB's own price history (`tollgate demo`).
+pub const ORIGIN_DEMO: &str = "demo";
 
 #[derive(Debug, thiserror::Error)]
 pub enum PriceError {

@@ -360,3 +360,44 @@ fn deterministic_for_a_seed_and_rewritable() {
     demo::write(&c, SEED + 1, as_of()).expect("write");
     assert_ne!(ledger(&c), first);
 }
+
+/// The demo carries its own price history (including the flagship's doubling), so usage x
+/// price reproduces what the demo's providers billed, to the cent, in every month: a
+/// reconcile "mismatch" on the demo would read as a bug.
+#[test]
+fn reconcile_agrees_with_the_bill_in_every_month() {
+    let fx = fixture();
+    let mut month: Month = "2025-09".parse().expect("month");
+    while month <= latest() {
+        let r = tollgate::reconcile::reconcile(&fx.store, month).expect("reconcile");
+        assert_eq!(r.providers.len(), 2, "{month}: OpenAI and Anthropic");
+        for p in &r.providers {
+            assert_eq!(p.status.as_str(), "ok", "{month} {}", p.provider);
+            assert_eq!(p.billed, p.usage_x_price, "{month} {}", p.provider);
+            assert_eq!(p.unpriced_tokens, 0, "{month} {}", p.provider);
+        }
+        month = month.next();
+    }
+    // Rewriting the demo replaces its prices rather than stacking them.
+    let before: i64 = fx
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM prices WHERE origin = 'demo'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    demo::write(&fx.store, SEED, as_of()).expect("rewrite");
+    let after: i64 = fx
+        .store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM prices WHERE origin = 'demo'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(before > 0);
+    assert_eq!(before, after);
+}
