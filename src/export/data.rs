@@ -164,3 +164,20 @@ fn freshness(store: &Store, month: Month) -> Result<Vec<SourceFreshness>, Export
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date")
+    }
+
+    #[test]
+    fn a_closed_month_is_judged_from_the_first_of_the_next() {
+        let oct: Month = "2026-10".parse().expect("month");
+        assert_eq!(as_of(oct, day("2026-11-20")), day("2026-11-01"));
+        assert_eq!(as_of(oct, day("2027-03-02")), day("2026-11-01"));
+        assert_eq!(as_of(oct, day("2026-10-17")), day("2026-10-17"));
+    }
+}

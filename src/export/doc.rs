@@ -102,6 +102,12 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
         r.currency, d.month, d.as_of, d.deps_day
     )));
 
+    if d.as_of < d.month.next().first_day() {
+        b.push(Block::Para(format!(
+            "{} is in progress: figures are month to date (as of {}), so the change on the prior month compares a partial month with a whole one.",
+            d.month, d.as_of
+        )));
+    }
     b.push(Block::Heading("Headline".into()));
     let prior_total = d.prior.as_ref().map(|p| p.total);
     b.push(table(
