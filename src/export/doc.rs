@@ -60,7 +60,7 @@ fn table(head: &[&str], rows: Vec<Vec<String>>, total_last: bool) -> Block {
         "Target",
         "Median crosses",
         "Dependency",
-        "Why",
+        "Waste candidate",
     ];
     Block::Table(Table {
         head: head.iter().map(|h| h.to_string()).collect(),
@@ -376,36 +376,26 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
         rows,
         true,
     ));
-    let by_class = |class: Option<DepClass>| {
-        deps.dependencies
-            .iter()
-            .filter(|x| x.class == class)
-            .map(|x| format!("{} {}", x.key, usd(x.cost_30d)))
-            .collect::<Vec<_>>()
-    };
-    let mut lines = Vec::new();
-    for class in DepClass::ALL {
-        let items = by_class(Some(class));
-        if !items.is_empty() {
-            lines.push(format!("{}: {}", class, items.join(", ")));
+    // The map: every dependency under its class (untagged last), largest first within a class.
+    let mut rows = Vec::new();
+    for class in DepClass::ALL.map(Some).into_iter().chain([None]) {
+        for x in deps.dependencies.iter().filter(|x| x.class == class) {
+            rows.push(vec![
+                class.map(|c| c.as_str()).unwrap_or("untagged").to_string(),
+                x.key.clone(),
+                usd(x.cost_30d),
+                if x.waste_candidate {
+                    x.waste_reasons.join("; ")
+                } else {
+                    String::new()
+                },
+            ]);
         }
     }
-    let untagged = by_class(None);
-    if !untagged.is_empty() {
-        lines.push(format!("untagged: {}", untagged.join(", ")));
-    }
-    if !lines.is_empty() {
-        b.push(Block::Bullets(lines));
-    }
-    let waste: Vec<Vec<String>> = deps
-        .waste_candidates()
-        .map(|x| vec![x.key.clone(), usd(x.cost_30d), x.waste_reasons.join("; ")])
-        .collect();
-    if !waste.is_empty() {
-        b.push(Block::Para("Waste candidates:".into()));
+    if !rows.is_empty() {
         b.push(table(
-            &["Dependency", "Cost (30 days)", "Why"],
-            waste,
+            &["Class", "Dependency", "Cost (30 days)", "Waste candidate"],
+            rows,
             false,
         ));
     }

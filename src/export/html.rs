@@ -11,7 +11,8 @@ h1 { font-size: 26px; margin: 0 0 8px; }
 h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 2px solid #d7dde6; padding-bottom: 3px; }
 p, li { font-size: 14px; }
 table { border-collapse: collapse; margin: 6px 0 10px; font-size: 13px; }
-th, td { padding: 4px 10px; border-bottom: 1px solid #e3e7ee; vertical-align: top; }
+th, td { padding: 4px 10px; border-bottom: 1px solid #e3e7ee; vertical-align: top; white-space: nowrap; }
+td.wrap { white-space: normal; min-width: 260px; }
 th { background: #f1f4f8; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.total td { font-weight: bold; border-top: 2px solid #8a94a6; }
@@ -70,7 +71,13 @@ fn table(t: &Table) -> String {
         };
         s.push_str(tr);
         for (i, c) in row.iter().enumerate() {
-            s.push_str(&format!("<td{}>{}</td>", class(i), inline(c)));
+            // Long text (a gate's detail) wraps; everything else stays on one line.
+            let class = if c.len() > 60 {
+                " class=\"wrap\""
+            } else {
+                class(i)
+            };
+            s.push_str(&format!("<td{class}>{}</td>", inline(c)));
         }
         s.push_str("</tr>\n");
     }
