@@ -51,6 +51,8 @@ pub enum Command {
         #[command(subcommand)]
         cmd: crate::commands::deps::DepsCommand,
     },
+    /// Write a month's business-review pack (summary, HTML report, FOCUS rows, tables, manifest)
+    Export(crate::commands::export::ExportArgs),
     /// Pull the configured sources (incremental; --full re-fetches everything)
     Sync(SyncArgs),
     /// Manage a source's stored credential (OS keyring)

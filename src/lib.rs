@@ -8,6 +8,7 @@ pub mod config;
 pub mod credentials;
 pub mod demo;
 pub mod deps;
+pub mod export;
 pub mod forecast;
 pub mod gates;
 pub mod import;

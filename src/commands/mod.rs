@@ -4,6 +4,7 @@ pub mod auth;
 mod demo;
 pub mod deps;
 mod doctor;
+pub mod export;
 pub mod forecast;
 pub mod gates;
 mod import;
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Spikes(args)) => spikes::run(&cli, args),
         Some(Command::Deps { cmd }) => deps::run(&cli, cmd),
         Some(Command::Sync(args)) => sync::run_cmd(&cli, args),
+        Some(Command::Export(args)) => export::run(&cli, args),
         Some(Command::Auth { cmd }) => auth::run(cmd),
         Some(Command::Doctor) => doctor::run(&cli),
         None => {

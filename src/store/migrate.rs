@@ -6,6 +6,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
     (1, include_str!("../../queries/migrations/001_ledger.sql")),
     (2, include_str!("../../queries/migrations/002_prices.sql")),
     (3, include_str!("../../queries/migrations/003_gates.sql")),
+    (
+        4,
+        include_str!("../../queries/migrations/004_export_packs.sql"),
+    ),
 ];
 
 impl Store {
@@ -53,7 +57,7 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 3;
+pub const LATEST: u32 = 4;
 
 #[cfg(test)]
 mod tests {

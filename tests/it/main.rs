@@ -9,6 +9,8 @@ mod config;
 mod credentials;
 mod demo;
 mod deps;
+mod export;
+mod export_html;
 mod fake_anthropic;
 mod fake_openai;
 mod fake_server;

@@ -176,6 +176,11 @@ fn every_query_prepares_on_a_migrated_db() {
             .prepare(sql)
             .unwrap_or_else(|e| panic!("{name}: {e}"));
     }
+    for (name, sql) in tollgate::export::QUERIES {
+        s.conn()
+            .prepare(sql)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
     for sql in [
         tollgate::store::sql::MONTH_BY_CATEGORY,
         tollgate::store::sql::MONTH_BY_USE_CASE,
