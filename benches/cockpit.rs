@@ -99,7 +99,12 @@ fn main() {
 
     // Drill-down: from the Use cases table, Enter on a row, again on the first row below, and
     // so on to the deepest level; Esc back up; then the next use case.
-    act(&mut app, &store, &config, Action::SelectTab(Tab::UseCases.number()));
+    act(
+        &mut app,
+        &store,
+        &config,
+        Action::SelectTab(Tab::UseCases.number()),
+    );
     let mut steps: Vec<Vec<Duration>> = vec![Vec::new(); 4];
     for uc in 0..20 {
         if uc > 0 {
@@ -117,7 +122,11 @@ fn main() {
         }
     }
     for (level, samples) in steps.into_iter().enumerate() {
-        stats(&format!("drill-down step {} (Enter)", level + 1), samples, 50.0);
+        stats(
+            &format!("drill-down step {} (Enter)", level + 1),
+            samples,
+            50.0,
+        );
     }
 
     // Render per frame, every tab with its data loaded.

@@ -33,7 +33,11 @@ fn row(i: usize, start: chrono::NaiveDateTime, hours: i64, cents: i64, key: &str
     let mut r = LedgerRow::new(
         Charge {
             source: "bench",
-            provider: if i.is_multiple_of(3) { "Anthropic" } else { "OpenAI" },
+            provider: if i.is_multiple_of(3) {
+                "Anthropic"
+            } else {
+                "OpenAI"
+            },
             service: "API",
             service_category: "AI and Machine Learning",
             service_subcategory: Some("Generative AI"),
