@@ -4,12 +4,16 @@
 use chrono::NaiveDate;
 
 use super::action::{Action, Loaded};
-use super::db::Request;
+use super::db::{Request, Write};
 use super::keymap::Keymap;
 use super::prompt::{Prompt, PromptEvent};
 use super::screens::{self, Ctx, Outcome};
 use super::theme::Theme;
+use crate::month::Month;
 use crate::overview::Overview;
+
+/// The App's own prompt field: the month of the pack `e` exports.
+const EXPORT_FIELD: &str = "export";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
@@ -197,6 +201,18 @@ impl App {
                     return vec![Effect::Sync];
                 }
             }
+            Action::Export => {
+                let month = self
+                    .overview()
+                    .map(|o| o.report.month.to_string())
+                    .unwrap_or_default();
+                self.prompt = Some(Prompt::new(
+                    Tab::Overview,
+                    EXPORT_FIELD,
+                    "Export the business-review pack for month (YYYY-MM)",
+                    month,
+                ));
+            }
             Action::Resize(w, h) => self.size = (w, h),
             Action::PromptKey(key) => return self.prompt_key(&key),
             Action::OverviewLoaded(overview) => {
@@ -376,6 +392,7 @@ impl App {
                 };
                 let field = prompt.field;
                 let outcome = match prompt.owner {
+                    Tab::Overview if field == EXPORT_FIELD => self.export_month(&text),
                     Tab::Overview => Outcome::handled(),
                     Tab::UseCases => self.use_cases.prompt_submitted(field, text, &ctx),
                     Tab::Gates => self.gates.prompt_submitted(field, text, &ctx),
@@ -385,6 +402,22 @@ impl App {
                 };
                 self.apply(outcome)
             }
+        }
+    }
+
+    /// The export prompt's answer: a month asks the DB actor for the pack.
+    fn export_month(&self, text: &str) -> Outcome {
+        match text.parse::<Month>() {
+            Ok(month) => Outcome {
+                status: Some(format!("writing the {month} pack…")),
+                ..Outcome::effect(Effect::Db(Request::Write(Write::Export {
+                    month,
+                    today: self.today,
+                })))
+            },
+            Err(_) => Outcome::status(format!(
+                "not exported: '{text}' is not a month; press e and type it as YYYY-MM"
+            )),
         }
     }
 

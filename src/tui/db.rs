@@ -4,6 +4,7 @@
 //! Dropping the handle interrupts a running query and joins the thread.
 
 use std::mem::discriminant;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
@@ -18,6 +19,7 @@ use super::Msg;
 use crate::config::Config;
 use crate::deps::{self, DepClass};
 use crate::gates::Decision;
+use crate::month::Month;
 use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +44,8 @@ pub enum Write {
         note: Option<String>,
         today: NaiveDate,
     },
+    /// Writes the business-review pack for `month` beside the DB (see [`pack_dir`]).
+    Export { month: Month, today: NaiveDate },
     /// Appends a dependency review.
     Tag {
         key: String,
@@ -177,6 +181,15 @@ fn write(store: &Store, config: &Config, write: Write) -> anyhow::Result<String>
             crate::gates::decide(store, &report, &id, decision, &by, note.as_deref(), now)?;
             Ok(format!("recorded {} on {id}", decision.as_str()))
         }
+        Write::Export { month, today } => {
+            let dir = pack_dir(store, month);
+            let pack = crate::export::write_pack(store, config, month, &dir, today)?;
+            Ok(format!(
+                "{month} pack written to {} ({} files)",
+                pack.dir.display(),
+                pack.files.len()
+            ))
+        }
         Write::Tag {
             key,
             class,
@@ -187,4 +200,25 @@ fn write(store: &Store, config: &Config, write: Write) -> anyhow::Result<String>
             Ok(format!("marked {key} {}", class.as_str()))
         }
     }
+}
+
+/// Where the cockpit writes a month's pack: `packs/<DB name>-<month>` beside the DB file (the
+/// data dir for an in-memory DB), e.g. `~/.local/share/tollgate/packs/demo-2026-10`. An earlier
+/// pack there is replaced.
+pub fn pack_dir(store: &Store, month: Month) -> PathBuf {
+    let (dir, name) = match store.path() {
+        Some(p) => (
+            p.parent().map(Path::to_path_buf).unwrap_or_default(),
+            p.file_stem()
+                .map_or("tollgate".to_string(), |s| s.to_string_lossy().into_owned()),
+        ),
+        None => (
+            crate::paths::default_db()
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default(),
+            "tollgate".to_string(),
+        ),
+    };
+    dir.join("packs").join(format!("{name}-{month}"))
 }
