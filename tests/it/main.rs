@@ -24,4 +24,6 @@ mod spikes;
 mod store;
 mod sync;
 mod sync_aws;
+mod sync_focus;
 mod sync_gcp;
+mod sync_modal;
