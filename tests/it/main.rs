@@ -27,3 +27,4 @@ mod sync_aws;
 mod sync_focus;
 mod sync_gcp;
 mod sync_modal;
+mod sync_whole_bill;

@@ -28,7 +28,7 @@ match = {{ tag = "team=search" }}
     )
 }
 
-fn aws_export() -> String {
+pub fn aws_export() -> String {
     focus_csv(&[
         focus_line(
             "120.125",
@@ -49,7 +49,7 @@ fn aws_export() -> String {
     ])
 }
 
-fn pinecone_export(cost: &str) -> String {
+pub fn pinecone_export(cost: &str) -> String {
     focus_csv(&[
         focus_line(
             cost,

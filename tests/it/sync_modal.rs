@@ -14,7 +14,7 @@ const TODAY: &str = "2026-04-12";
 
 /// A fake `modal`: logs its arguments, prints `report-<start>-<end>.json` from its directory,
 /// or fails like the real CLI when the file `fail` exists.
-fn fake_modal(env: &Env) -> PathBuf {
+pub fn fake_modal(env: &Env) -> PathBuf {
     let bin = env.path("bin");
     std::fs::create_dir_all(&bin).expect("bin dir");
     let script = format!(
@@ -42,7 +42,7 @@ if [ -e "$F" ]; then cat "$F"; else echo "[]"; fi
     bin
 }
 
-fn path_with(bin: &std::path::Path) -> String {
+pub fn path_with(bin: &std::path::Path) -> String {
     format!(
         "{}:{}",
         bin.display(),
@@ -62,7 +62,7 @@ match = { tag = "team=research" }
 "#;
 
 /// Items for 2026-03-01 .. 2026-04-12: a fine-tune tagged research, an untagged notebook.
-fn items() -> (String, Decimal, Decimal) {
+pub fn items() -> (String, Decimal, Decimal) {
     let mut out = Vec::new();
     let (mut research, mut total) = (Decimal::ZERO, Decimal::ZERO);
     let mut day = date("2026-03-01");
