@@ -370,6 +370,40 @@ mod tests {
     }
 
     #[test]
+    fn cloud_source_fields_are_checked() {
+        let e = parse(
+            "[sources.aws]\nkind = \"aws\"\ntag_values = [\"x\"]\n",
+            "t.toml",
+        )
+        .expect_err("tag_values without tag_key");
+        assert_eq!(
+            e.to_string(),
+            "t.toml:3: sources.aws.tag_values: tag_values filters the values of tag_key; set tag_key too"
+        );
+        let e = parse(
+            "[sources.gcp]\nkind = \"gcp\"\nproject = \"p\"\ntable = \"p.d.t` x\"\n",
+            "t.toml",
+        )
+        .expect_err("table name");
+        assert!(
+            e.to_string().starts_with(
+                "t.toml:4: sources.gcp.table: 'p.d.t` x' is not a BigQuery table name"
+            ),
+            "{e}"
+        );
+        let e = parse(
+            "[sources.gcp]\nkind = \"gcp\"\ntable = \"p.d.t\"\n",
+            "t.toml",
+        )
+        .expect_err("project");
+        assert!(
+            e.to_string()
+                .contains("sources.gcp.project: a gcp source needs project"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn merge_keeps_defaults() {
         let c = parse("[gates]\njump_pct = 25\n", "t.toml").expect("ok");
         assert_eq!(c.gates.jump_pct, Decimal::from(25));
