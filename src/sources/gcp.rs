@@ -23,7 +23,7 @@ use crate::normalize::gcp::ExportRow;
 
 pub const DEFAULT_BIGQUERY_URL: &str = "https://bigquery.googleapis.com";
 pub const DEFAULT_TOKEN_URL: &str = "https://oauth2.googleapis.com/token";
-pub const SCOPE: &str = "https://www.googleapis.com/auth/bigquery.readonly";
+pub const SCOPE: &str = "https://www.googleapis.com/auth/bigquery";
 pub const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 pub const PAGE_ROWS: u32 = 10_000;
 const MAX_POLLS: usize = 1_000;
