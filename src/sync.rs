@@ -1,7 +1,10 @@
 //! The sync engine (PRODUCT C2): each selected source is fetched concurrently over its window
 //! (watermark minus a trailing re-fetch window; 13 months on first sync), normalised, and
 //! written in one transaction per source. A failure leaves that source's previous rows whole.
-//! Every run is recorded in `ingest_runs`, successful or not.
+//! Every run is recorded in `ingest_runs`, successful or not. API sources (openai, anthropic,
+//! aws, gcp, modal) replace a window; days Cost Explorer marked estimated widen the next
+//! window until they are final, and a GCP source widens its own window back to days with rows
+//! exported since its last sync. `focus` sources are files: new and changed ones are imported.
 
 use std::time::Instant;
 
@@ -31,13 +34,16 @@ pub struct SourceOutcome {
     pub requests: u64,
     pub seconds: f64,
     pub error: Option<String>,
+    /// What else the user should know: Cost Explorer requests and their price, FOCUS files
+    /// skipped as unchanged.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
     #[error("no source named {0} in the config; configured: {1}")]
     UnknownSource(String, String),
-    #[error("no sources to sync: add [sources.NAME] with kind = \"openai\" or \"anthropic\" to the config")]
+    #[error("no sources to sync: add [sources.NAME] with kind = \"openai\", \"anthropic\", \"aws\", \"gcp\", \"modal\" or \"focus\" to the config")]
     NothingToSync,
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -48,7 +54,7 @@ pub fn selected<'a>(
     config: &'a Config,
     names: &[String],
 ) -> Result<Vec<(&'a String, &'a SourceConfig)>, SyncError> {
-    let syncable = |s: &SourceConfig| matches!(s.kind, SourceKind::Openai | SourceKind::Anthropic);
+    let syncable = |s: &SourceConfig| s.kind != SourceKind::Gateway;
     if names.is_empty() {
         let all: Vec<_> = config.sources.iter().filter(|(_, s)| syncable(s)).collect();
         if all.is_empty() {
@@ -92,7 +98,15 @@ pub fn window_for(
         (Some(since), _) => since,
         (None, true) => backfill,
         (None, false) => match watermark(store, name)? {
-            Some(w) => (w - chrono::Duration::days(i64::from(trailing_days))).max(backfill.min(w)),
+            Some(w) => {
+                let trailing =
+                    (w - chrono::Duration::days(i64::from(trailing_days))).max(backfill.min(w));
+                // periods a source marked estimated are fetched again until they are final
+                match estimated_from(store, name)? {
+                    Some(e) => trailing.min(e.max(backfill)),
+                    None => trailing,
+                }
+            }
             None => backfill,
         },
     };
@@ -114,6 +128,22 @@ pub fn watermark(store: &Store, source: &str) -> Result<Option<NaiveDate>, Store
     Ok(w.map(|t| t.date()))
 }
 
+/// The first day of the source's rows that were still estimated when fetched (Cost Explorer
+/// `Estimated: true`), if any.
+pub fn estimated_from(store: &Store, source: &str) -> Result<Option<NaiveDate>, StoreError> {
+    let d: Option<NaiveDateTime> = store.conn().query_row(
+        "SELECT min(ChargePeriodStart) FROM ledger WHERE x_Source = ? AND ChargeDescription = ?",
+        params![source, crate::normalize::aws::ESTIMATED],
+        |r| r.get(0),
+    )?;
+    Ok(d.map(|t| t.date()))
+}
+
+/// The setting that holds a GCP source's latest seen `export_time` (microseconds).
+fn export_time_setting(source: &str) -> String {
+    format!("sync.{source}.gcp_export_time")
+}
+
 /// Runs a sync. `progress` is told as each source starts and ends.
 pub async fn run(
     store: &Store,
@@ -125,41 +155,59 @@ pub async fn run(
         .today
         .unwrap_or_else(|| chrono::Utc::now().date_naive());
     let chosen = selected(config, &opts.sources)?;
+    let mut outcomes = Vec::new();
     let mut jobs = Vec::new();
     for (name, src) in chosen {
+        if src.kind == SourceKind::Focus {
+            outcomes.push(sync_focus(store, name, src, progress)?);
+            continue;
+        }
         let trailing = src.trailing_days.unwrap_or(config.sync.trailing_days);
         let window = window_for(store, name, trailing, opts, today)?;
         progress(ProgressEvent::Started {
             source: name.clone(),
-            window,
+            window: Some(window),
         });
         let retry = opts.retry.clone().unwrap_or_default();
+        let last_export_micros = store
+            .setting(&export_time_setting(name))?
+            .and_then(|v| v.parse::<i64>().ok());
         let name = name.clone();
         let src = src.clone();
         jobs.push(async move {
             let started = (Instant::now(), chrono::Utc::now().naive_utc());
-            let fetched = fetch(&name, &src, window, retry).await;
+            let fetched = fetch(&name, &src, window, retry, last_export_micros).await;
             (name, window, started, fetched)
         });
     }
     let results = futures::future::join_all(jobs).await;
-    let mut outcomes = Vec::new();
     for (name, window, (started, started_at), fetched) in results {
-        let (requests, result) = match fetched {
-            Ok((records, requests)) => (requests, write(store, &name, window, &records)),
-            Err((e, requests)) => (requests, Err(e.to_string())),
+        let (requests, note, result) = match fetched {
+            Ok(f) => {
+                let window = FetchWindow {
+                    start: f.start.unwrap_or(window.start).min(window.start),
+                    end: window.end,
+                };
+                let written = write(store, &name, window, &f.records);
+                if let (Ok(_), Some((k, v))) = (&written, &f.setting) {
+                    store.set_setting(k, v)?;
+                }
+                (f.requests, f.note, written.map(|n| (n, window)))
+            }
+            Err((e, requests, note)) => (requests, note, Err(e.to_string())),
         };
         let seconds = started.elapsed().as_secs_f64();
         let outcome = match result {
-            Ok(rows) => {
+            Ok((rows, written_window)) => {
                 mark_started(store, &name, started_at)?;
                 SourceOutcome {
                     source: name.clone(),
-                    window: Some(window),
+                    window: Some(written_window),
                     rows,
                     requests,
                     seconds,
                     error: None,
+                    note,
                 }
             }
             Err(msg) => {
@@ -171,6 +219,7 @@ pub async fn run(
                     requests,
                     seconds,
                     error: Some(msg),
+                    note,
                 }
             }
         };
@@ -180,10 +229,103 @@ pub async fn run(
     Ok(outcomes)
 }
 
+/// A `focus` source: new and changed files are imported, unchanged ones skipped.
+fn sync_focus(
+    store: &Store,
+    name: &str,
+    src: &SourceConfig,
+    progress: &dyn Fn(ProgressEvent),
+) -> Result<SourceOutcome, SyncError> {
+    progress(ProgressEvent::Started {
+        source: name.to_string(),
+        window: None,
+    });
+    let started = Instant::now();
+    let started_at = chrono::Utc::now().naive_utc();
+    let result = match &src.path {
+        Some(path) => sources::focus::sync(store, name, path),
+        None => Err(format!("source {name}: a focus source needs path")),
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    let outcome = match result {
+        Ok(s) => SourceOutcome {
+            source: name.to_string(),
+            window: None,
+            rows: s.imported.iter().map(|(_, n)| n).sum(),
+            requests: 0,
+            seconds,
+            error: None,
+            note: Some(format!(
+                "{} of {} files imported, {} unchanged",
+                s.imported.len(),
+                s.matched,
+                s.unchanged
+            )),
+        },
+        Err(msg) => {
+            let now = chrono::Utc::now().naive_utc();
+            store.conn().execute(
+                "INSERT INTO ingest_runs SELECT COALESCE(max(id), 0) + 1, ?, 'file', NULL, NULL, NULL, NULL, 0, ?, ?, 'error', ? FROM ingest_runs",
+                params![name, started_at, now, msg],
+            )
+            .map_err(StoreError::from)?;
+            SourceOutcome {
+                source: name.to_string(),
+                window: None,
+                rows: 0,
+                requests: 0,
+                seconds,
+                error: Some(msg),
+                note: None,
+            }
+        }
+    };
+    progress(ProgressEvent::Finished(outcome.clone()));
+    Ok(outcome)
+}
+
 #[derive(Debug, Clone)]
 pub enum ProgressEvent {
-    Started { source: String, window: FetchWindow },
+    /// `window` is `None` for file sources.
+    Started {
+        source: String,
+        window: Option<FetchWindow>,
+    },
     Finished(SourceOutcome),
+}
+
+/// What a connector brought back.
+struct Fetched {
+    records: SourceRecords,
+    requests: u64,
+    /// An earlier window start the connector found changes for (GCP corrections).
+    start: Option<NaiveDate>,
+    /// A setting to store once the rows are written (GCP's export_time watermark).
+    setting: Option<(String, String)>,
+    note: Option<String>,
+}
+
+type FetchFailure = (SourceError, u64, Option<String>);
+
+fn fetched(records: SourceRecords, requests: u64) -> Fetched {
+    Fetched {
+        records,
+        requests,
+        start: None,
+        setting: None,
+        note: None,
+    }
+}
+
+/// "3 Cost Explorer requests ($0.03)".
+pub fn cost_explorer_note(requests: u64) -> String {
+    let cents = requests * sources::aws::CENTS_PER_REQUEST;
+    format!(
+        "{requests} Cost Explorer request{} (${}.{:02} at $0.01 each)",
+        if requests == 1 { "" } else { "s" },
+        cents / 100,
+        cents % 100
+    )
 }
 
 async fn fetch(
@@ -191,42 +333,82 @@ async fn fetch(
     src: &SourceConfig,
     window: FetchWindow,
     retry: RetryPolicy,
-) -> Result<(SourceRecords, u64), (SourceError, u64)> {
-    let key = match crate::credentials::resolve(name) {
-        Ok(Some(k)) => k,
-        Ok(None) => {
-            return Err((
-                SourceError::NoCredential {
-                    source_name: name.to_string(),
-                },
-                0,
-            ))
-        }
-        Err(e) => {
-            return Err((
-                SourceError::Other {
-                    source_name: name.to_string(),
-                    message: e.to_string(),
-                },
-                0,
-            ))
-        }
-    };
-    let base = src.base_url.as_deref();
+    last_export_micros: Option<i64>,
+) -> Result<Fetched, FetchFailure> {
     match src.kind {
-        SourceKind::Openai => {
-            let http =
-                sources::openai::client(name, base, key.expose(), retry).map_err(|e| (e, 0))?;
-            let r = sources::openai::fetch(&http, window).await;
-            r.map(|b| (SourceRecords::OpenAi(b), http.requests()))
-                .map_err(|e| (e, http.requests()))
+        SourceKind::Aws => {
+            let keys = sources::aws::keys(name).map_err(|e| (e, 0, None))?;
+            let http = sources::aws::client(name, src.endpoint_url.as_deref(), retry)
+                .map_err(|e| (e, 0, None))?;
+            let r = sources::aws::fetch(&http, &keys, src, window).await;
+            let note = Some(cost_explorer_note(http.requests()));
+            match r {
+                Ok((ctx, pages)) => Ok(Fetched {
+                    note,
+                    ..fetched(SourceRecords::Aws(ctx, pages), http.requests())
+                }),
+                Err(e) => Err((e, http.requests(), note)),
+            }
         }
-        SourceKind::Anthropic => {
-            let http =
-                sources::anthropic::client(name, base, key.expose(), retry).map_err(|e| (e, 0))?;
-            let r = sources::anthropic::fetch(&http, window).await;
-            r.map(|b| (SourceRecords::Anthropic(b), http.requests()))
-                .map_err(|e| (e, http.requests()))
+        SourceKind::Gcp => {
+            let plan = sources::gcp::QueryPlan {
+                window,
+                last_export_micros,
+            };
+            let f = sources::gcp::fetch(name, src, &plan, retry)
+                .await
+                .map_err(|(e, n)| (e, n, None))?;
+            let start = f.rows.iter().map(|r| r.usage_start_time.date()).min();
+            let watermark = f.max_export_micros.max(last_export_micros);
+            Ok(Fetched {
+                start,
+                setting: watermark.map(|w| (export_time_setting(name), w.to_string())),
+                ..fetched(SourceRecords::Gcp(f.rows), f.requests)
+            })
+        }
+        SourceKind::Modal => {
+            let (items, hourly) = sources::modal::fetch(name, src, window)
+                .await
+                .map_err(|e| (e, 0, None))?;
+            Ok(fetched(SourceRecords::Modal { items, hourly }, 0))
+        }
+        SourceKind::Openai | SourceKind::Anthropic => {
+            let key = match crate::credentials::resolve(name) {
+                Ok(Some(k)) => k,
+                Ok(None) => {
+                    return Err((
+                        SourceError::NoCredential {
+                            source_name: name.to_string(),
+                        },
+                        0,
+                        None,
+                    ))
+                }
+                Err(e) => {
+                    return Err((
+                        SourceError::Other {
+                            source_name: name.to_string(),
+                            message: e.to_string(),
+                        },
+                        0,
+                        None,
+                    ))
+                }
+            };
+            let base = src.base_url.as_deref();
+            if src.kind == SourceKind::Openai {
+                let http = sources::openai::client(name, base, key.expose(), retry)
+                    .map_err(|e| (e, 0, None))?;
+                let r = sources::openai::fetch(&http, window).await;
+                r.map(|b| fetched(SourceRecords::OpenAi(b), http.requests()))
+                    .map_err(|e| (e, http.requests(), None))
+            } else {
+                let http = sources::anthropic::client(name, base, key.expose(), retry)
+                    .map_err(|e| (e, 0, None))?;
+                let r = sources::anthropic::fetch(&http, window).await;
+                r.map(|b| fetched(SourceRecords::Anthropic(b), http.requests()))
+                    .map_err(|e| (e, http.requests(), None))
+            }
         }
         other => Err((
             SourceError::Other {
@@ -234,6 +416,7 @@ async fn fetch(
                 message: format!("{other:?} sources are not synced by this version").to_lowercase(),
             },
             0,
+            None,
         )),
     }
 }

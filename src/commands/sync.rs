@@ -23,12 +23,15 @@ pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
     let bars: Mutex<Vec<(String, ProgressBar)>> = Mutex::new(Vec::new());
     let progress = |ev: ProgressEvent| match ev {
         ProgressEvent::Started { source, window } => {
-            let text = format!(
-                "{source}: fetching {} .. {} ({} days)",
-                window.start,
-                window.end,
-                window.days()
-            );
+            let text = match window {
+                Some(window) => format!(
+                    "{source}: fetching {} .. {} ({} days)",
+                    window.start,
+                    window.end,
+                    window.days()
+                ),
+                None => format!("{source}: checking files"),
+            };
             if tty {
                 let bar = multi.add(ProgressBar::new_spinner());
                 bar.set_style(
@@ -47,10 +50,25 @@ pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
         ProgressEvent::Finished(o) => {
             let text = match &o.error {
                 None => format!(
-                    "{}: {} rows in {:.1}s ({} requests)",
-                    o.source, o.rows, o.seconds, o.requests
+                    "{}: {} rows in {:.1}s ({} requests){}",
+                    o.source,
+                    o.rows,
+                    o.seconds,
+                    o.requests,
+                    o.note
+                        .as_ref()
+                        .map(|n| format!("; {n}"))
+                        .unwrap_or_default()
                 ),
-                Some(e) => format!("{}: FAILED after {:.1}s: {e}", o.source, o.seconds),
+                Some(e) => format!(
+                    "{}: FAILED after {:.1}s: {e}{}",
+                    o.source,
+                    o.seconds,
+                    o.note
+                        .as_ref()
+                        .map(|n| format!(" ({n})"))
+                        .unwrap_or_default()
+                ),
             };
             let bar = bars.lock().ok().and_then(|b| {
                 b.iter()

@@ -283,6 +283,25 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
                 format!("a {:?} source needs {m}", s.kind).to_lowercase(),
             ));
         }
+        if s.tag_values.is_some() && s.tag_key.is_none() {
+            return Err(err(
+                locate(text, "", 0, "tag_values"),
+                format!("sources.{name}.tag_values"),
+                "tag_values filters the values of tag_key; set tag_key too".to_string(),
+            ));
+        }
+        let plain = |t: &str| {
+            !t.is_empty()
+                && t.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))
+        };
+        if let Some(t) = s.table.as_ref().filter(|t| !plain(t)) {
+            return Err(err(
+                locate(text, "", 0, "table"),
+                format!("sources.{name}.table"),
+                format!("'{t}' is not a BigQuery table name: write project.dataset.table with letters, digits, '_', '-' and '.' only"),
+            ));
+        }
         for url in [&s.base_url, &s.endpoint_url, &s.bigquery_url, &s.token_url]
             .into_iter()
             .flatten()
@@ -346,6 +365,40 @@ mod tests {
         let e = parse(t, "t.toml").expect_err("sum");
         assert!(
             e.to_string().starts_with("t.toml:10: rules[0].split"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn cloud_source_fields_are_checked() {
+        let e = parse(
+            "[sources.aws]\nkind = \"aws\"\ntag_values = [\"x\"]\n",
+            "t.toml",
+        )
+        .expect_err("tag_values without tag_key");
+        assert_eq!(
+            e.to_string(),
+            "t.toml:3: sources.aws.tag_values: tag_values filters the values of tag_key; set tag_key too"
+        );
+        let e = parse(
+            "[sources.gcp]\nkind = \"gcp\"\nproject = \"p\"\ntable = \"p.d.t` x\"\n",
+            "t.toml",
+        )
+        .expect_err("table name");
+        assert!(
+            e.to_string().starts_with(
+                "t.toml:4: sources.gcp.table: 'p.d.t` x' is not a BigQuery table name"
+            ),
+            "{e}"
+        );
+        let e = parse(
+            "[sources.gcp]\nkind = \"gcp\"\ntable = \"p.d.t\"\n",
+            "t.toml",
+        )
+        .expect_err("project");
+        assert!(
+            e.to_string()
+                .contains("sources.gcp.project: a gcp source needs project"),
             "{e}"
         );
     }

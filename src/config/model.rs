@@ -46,9 +46,15 @@ pub struct SourceConfig {
     pub endpoint_url: Option<String>,
     pub bigquery_url: Option<String>,
     pub token_url: Option<String>,
+    /// AWS: the cost-allocation tag to group by (instead of USAGE_TYPE).
     pub tag_key: Option<String>,
+    /// AWS: only these values of `tag_key` (`""` is untagged).
+    pub tag_values: Option<Vec<String>>,
     pub services: Option<Vec<String>>,
+    /// GCP: the project billed for the query job.
     pub project: Option<String>,
+    /// GCP: the BigQuery location of the billing dataset (`US`, `EU`, ...).
+    pub location: Option<String>,
     pub table: Option<String>,
     pub path: Option<String>,
     pub report_file: Option<String>,

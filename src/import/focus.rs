@@ -113,7 +113,7 @@ fn file_err(file: &Path, message: &str) -> ImportError {
     }
 }
 
-fn sha256_file(p: &Path) -> std::io::Result<String> {
+pub fn sha256_file(p: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(p)?;
     let mut h = Sha256::new();
     let mut buf = vec![0u8; 1 << 16];
@@ -125,6 +125,11 @@ fn sha256_file(p: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(hex::encode(h.finalize()))
+}
+
+/// Whether `p` has a file type `import_files` reads (.csv, .csv.gz, .tsv, .parquet, .zip).
+pub fn is_importable(p: &Path) -> bool {
+    format_of(p).is_some()
 }
 
 #[derive(Clone, Copy, PartialEq)]

@@ -11,13 +11,15 @@ use super::row::{Charge, LedgerRow};
 use super::NormalizeError;
 
 pub const PROVIDER: &str = "AWS";
+/// The ChargeDescription of rows from a period Cost Explorer marked `Estimated`; the sync
+/// engine fetches them again until they are final.
+pub const ESTIMATED: &str = "estimated";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct GetCostAndUsageResponse {
     #[serde(default)]
     pub group_definitions: Vec<GroupDefinition>,
-    #[serde(default)]
     pub results_by_time: Vec<ResultByTime>,
     pub next_page_token: Option<String>,
 }
@@ -152,7 +154,7 @@ pub fn to_rows(
                 row.sku_id = Some(ut.clone());
             }
             if period.estimated {
-                row.charge_description = Some("estimated".to_string());
+                row.charge_description = Some(ESTIMATED.to_string());
             }
             rows.push(row);
         }

@@ -83,6 +83,18 @@ pub fn to_rows(source: &str, rows: &[ExportRow]) -> Result<Vec<LedgerRow>, Norma
             row.consumed_quantity = r.usage_amount.as_deref().and_then(money_from_str);
             row.consumed_unit = r.usage_unit.clone();
             row.tags = r.labels.clone();
+            if category == "AI and Machine Learning" {
+                if let Some((model, token_type)) = r.sku_description.as_deref().and_then(ai_sku) {
+                    row.model = Some(model);
+                    row.token_type = token_type;
+                }
+            }
+            if r.sku_description.as_deref().is_some_and(|d| {
+                let d = d.to_lowercase();
+                d.contains("(spot)") || d.contains("preemptible")
+            }) {
+                row.pricing_category = Some("Dynamic".to_string());
+            }
             if r.cost_type.as_deref() == Some("tax") {
                 row.charge_category = "Tax".to_string();
             }
@@ -92,4 +104,45 @@ pub fn to_rows(source: &str, rows: &[ExportRow]) -> Result<Vec<LedgerRow>, Norma
             Ok(row)
         })
         .collect()
+}
+
+/// "Gemini 2.5 Pro Input Tokens" -> ("Gemini 2.5 Pro", input): the model is the SKU description
+/// before its token or character meter.
+pub fn ai_sku(description: &str) -> Option<(String, Option<String>)> {
+    let lower = description.to_lowercase();
+    let meters = [
+        " cached input tokens",
+        " cache write tokens",
+        " input tokens",
+        " output tokens",
+        " input characters",
+        " output characters",
+        " tokens",
+        " characters",
+    ];
+    for m in meters {
+        if let Some(pos) = lower.find(m) {
+            let model = description[..pos].trim().to_string();
+            return Some((model, super::token_type_from_label(&lower[pos..])));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ai_skus_name_model_and_token_type() {
+        assert_eq!(
+            ai_sku("Gemini 2.5 Pro Input Tokens"),
+            Some(("Gemini 2.5 Pro".into(), Some("input".into())))
+        );
+        assert_eq!(
+            ai_sku("Text Embedding 005 Input Characters"),
+            Some(("Text Embedding 005".into(), Some("input".into())))
+        );
+        assert_eq!(ai_sku("Online prediction node hours"), None);
+    }
 }

@@ -77,32 +77,49 @@ impl Http {
         path: &str,
         query: &[(String, String)],
     ) -> Result<T, SourceError> {
-        let url = format!("{}{}", self.base_url, path);
+        let url = self.url(path);
+        self.send_json(&format!("GET {path}"), |c| {
+            Ok(c.get(&url).headers(self.headers.clone()).query(query))
+        })
+        .await
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url, path)
+    }
+
+    /// The client's default headers (auth), for requests built by a connector.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.headers
+    }
+
+    /// Sends the request `build` makes (called again for every attempt, so a connector can
+    /// re-sign it) and parses the JSON body as `T`. `endpoint` (e.g. `POST /`) names it in errors.
+    pub async fn send_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        build: impl Fn(&reqwest::Client) -> Result<reqwest::RequestBuilder, SourceError>,
+    ) -> Result<T, SourceError> {
         let mut attempt = 0;
         loop {
             attempt += 1;
             self.requests.fetch_add(1, Ordering::Relaxed);
-            let sent = self
-                .client
-                .get(&url)
-                .headers(self.headers.clone())
-                .query(query)
-                .send()
-                .await;
+            let sent = build(&self.client)?.send().await;
             let resp = match sent {
                 Ok(r) => r,
                 Err(e)
                     if attempt < self.policy.max_attempts
                         && (e.is_timeout() || e.is_connect() || e.is_request()) =>
                 {
-                    tracing::warn!(source = %self.source, path, attempt, "request failed: {e}; retrying");
+                    tracing::warn!(source = %self.source, endpoint, attempt, "request failed: {e}; retrying");
                     tokio::time::sleep(self.backoff(attempt)).await;
                     continue;
                 }
                 Err(e) => {
                     return Err(SourceError::Network {
                         source_name: self.source.clone(),
-                        endpoint: path.to_string(),
+                        endpoint: endpoint.to_string(),
                         message: without_url(&e),
                     })
                 }
@@ -111,12 +128,12 @@ impl Http {
             if status.is_success() {
                 let body = resp.bytes().await.map_err(|e| SourceError::Network {
                     source_name: self.source.clone(),
-                    endpoint: path.to_string(),
+                    endpoint: endpoint.to_string(),
                     message: without_url(&e),
                 })?;
                 return serde_json::from_slice(&body).map_err(|e| SourceError::Malformed {
                     source_name: self.source.clone(),
-                    endpoint: path.to_string(),
+                    endpoint: endpoint.to_string(),
                     message: e.to_string(),
                 });
             }
@@ -127,25 +144,51 @@ impl Http {
                 .and_then(|v| v.trim().parse::<u64>().ok())
                 .map(Duration::from_secs);
             let body = resp.text().await.unwrap_or_default();
-            let retryable = status.as_u16() == 429 || status.is_server_error();
+            let aws_type = aws_error_type(&body);
+            let throttled = aws_type.as_deref().is_some_and(|t| {
+                t.contains("Throttling")
+                    || t.contains("LimitExceeded")
+                    || t.contains("TooManyRequests")
+            });
+            let retryable = status.as_u16() == 429 || status.is_server_error() || throttled;
             if retryable && attempt < self.policy.max_attempts {
                 let wait = retry_after
                     .unwrap_or_else(|| self.backoff(attempt))
                     .min(self.policy.max_delay);
-                tracing::warn!(source = %self.source, path, attempt, status = status.as_u16(), ?wait, "retrying");
+                tracing::warn!(source = %self.source, endpoint, attempt, status = status.as_u16(), ?wait, "retrying");
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let message = provider_message(&body);
+            let mut message = provider_message(&body);
+            if let Some(t) = &aws_type {
+                message = format!("{t}: {message}");
+            }
+            let aws_auth = aws_type.as_deref().is_some_and(|t| {
+                [
+                    "UnrecognizedClient",
+                    "InvalidSignature",
+                    "AccessDenied",
+                    "ExpiredToken",
+                    "InvalidClientTokenId",
+                    "IncompleteSignature",
+                ]
+                .iter()
+                .any(|a| t.contains(a))
+            });
             return Err(match status.as_u16() {
                 401 | 403 => SourceError::Auth {
                     source_name: self.source.clone(),
                     status: status.as_u16(),
                     message,
                 },
+                s if aws_auth => SourceError::Auth {
+                    source_name: self.source.clone(),
+                    status: s,
+                    message,
+                },
                 _ => SourceError::Status {
                     source_name: self.source.clone(),
-                    endpoint: path.to_string(),
+                    endpoint: endpoint.to_string(),
                     status: status.as_u16(),
                     attempts: attempt,
                     message,
@@ -163,7 +206,15 @@ impl Http {
     }
 }
 
-/// The provider's own error message from an OpenAI- or Anthropic-shaped error body.
+/// The `__type` of an AWS JSON-protocol error body (`com.amazon...#ThrottlingException` ->
+/// `ThrottlingException`).
+fn aws_error_type(body: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(body).ok()?;
+    let t = v.get("__type")?.as_str()?;
+    Some(t.rsplit('#').next().unwrap_or(t).to_string())
+}
+
+/// The provider's own error message from an OpenAI-, Anthropic-, AWS- or Google-shaped body.
 fn provider_message(body: &str) -> String {
     let parsed: Option<serde_json::Value> = serde_json::from_str(body).ok();
     let msg = parsed
@@ -174,7 +225,11 @@ fn provider_message(body: &str) -> String {
         .or_else(|| {
             parsed
                 .as_ref()
-                .and_then(|v| v.get("message"))
+                .and_then(|v| {
+                    v.get("message")
+                        .or_else(|| v.get("Message"))
+                        .or_else(|| v.get("error_description"))
+                })
                 .and_then(|m| m.as_str())
                 .map(str::to_string)
         });

@@ -2,7 +2,11 @@
 //! (`normalize::SourceRecords`). The sync engine (`crate::sync`) runs them and writes the rows.
 
 pub mod anthropic;
+pub mod aws;
+pub mod focus;
+pub mod gcp;
 pub mod http;
+pub mod modal;
 pub mod openai;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -36,7 +40,9 @@ pub enum SourceError {
         status: u16,
         message: String,
     },
-    #[error("source {source_name}: GET {endpoint} answered {status} after {attempts} attempt(s): {message}")]
+    #[error(
+        "source {source_name}: {endpoint} answered {status} after {attempts} attempt(s): {message}"
+    )]
     Status {
         source_name: String,
         endpoint: String,
@@ -44,13 +50,13 @@ pub enum SourceError {
         attempts: u32,
         message: String,
     },
-    #[error("source {source_name}: malformed response from GET {endpoint}: {message}; nothing from this sync was written")]
+    #[error("source {source_name}: malformed response from {endpoint}: {message}; nothing from this sync was written")]
     Malformed {
         source_name: String,
         endpoint: String,
         message: String,
     },
-    #[error("source {source_name}: cannot reach GET {endpoint}: {message}")]
+    #[error("source {source_name}: cannot reach {endpoint}: {message}")]
     Network {
         source_name: String,
         endpoint: String,
