@@ -153,7 +153,7 @@ pub fn summary(result: &Result<Vec<SourceOutcome>, SyncError>) -> String {
 }
 
 /// `1234567` -> `1,234,567`.
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
