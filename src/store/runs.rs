@@ -37,11 +37,12 @@ impl IngestRun {
         self.status == "ok"
     }
 
-    /// `sync`, `import` or the recorded kind.
+    /// `sync`, `import`, `load` (a whole source replaced, e.g. by the demo) or the recorded kind.
     pub fn kind_label(&self) -> &str {
         match self.kind.as_str() {
             "window" => "sync",
             "file" => "import",
+            "source" => "load",
             other => other,
         }
     }

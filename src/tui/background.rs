@@ -140,14 +140,25 @@ pub fn summary(result: &Result<Vec<SourceOutcome>, SyncError>) -> String {
         Err(e) => format!("sync failed: {e}"),
         Ok(outcomes) if outcomes.is_empty() => "nothing to sync".to_string(),
         Ok(outcomes) => {
-            let parts: Vec<String> = outcomes
+            // Successes first, so the line reads "synced a (..), b failed: why".
+            let ok = outcomes
                 .iter()
-                .map(|o| match &o.error {
-                    None => format!("{} ({} rows)", o.source, thousands(o.rows)),
-                    Some(e) => format!("{} failed: {e}", o.source),
-                })
-                .collect();
-            format!("synced {}", parts.join(", "))
+                .filter(|o| o.error.is_none())
+                .map(|o| format!("{} ({} rows)", o.source, thousands(o.rows)));
+            let failed = outcomes
+                .iter()
+                .filter_map(|o| {
+                    let e = o.error.as_deref()?;
+                    // Errors start "source NAME: "; the line names the source already.
+                    let e = e.strip_prefix(&format!("source {}: ", o.source)).unwrap_or(e);
+                    Some(format!("{} failed: {e}", o.source))
+                });
+            let prefix = if outcomes.iter().any(|o| o.error.is_none()) {
+                "synced"
+            } else {
+                "sync:"
+            };
+            format!("{prefix} {}", ok.chain(failed).collect::<Vec<_>>().join(", "))
         }
     }
 }
@@ -182,12 +193,16 @@ mod tests {
         let failed = SourceOutcome {
             source: "anthropic".into(),
             rows: 0,
-            error: Some("no credential".into()),
+            error: Some("source anthropic: no credential".into()),
             ..ok.clone()
         };
         assert_eq!(
-            summary(&Ok(vec![ok, failed])),
+            summary(&Ok(vec![failed.clone(), ok])),
             "synced openai (1,234 rows), anthropic failed: no credential"
+        );
+        assert_eq!(
+            summary(&Ok(vec![failed])),
+            "sync: anthropic failed: no credential"
         );
         assert_eq!(thousands(0), "0");
         assert_eq!(thousands(999), "999");

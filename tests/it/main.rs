@@ -4,6 +4,8 @@
 mod alloc;
 mod cli;
 mod cockpit;
+mod cockpit_forecast;
+mod cockpit_sources;
 mod common;
 mod config;
 mod credentials;

@@ -189,11 +189,6 @@ pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
                 set(buf, x, y, TARGET, styles.target);
             }
         }
-        let label = format!(" {} target ", dollars(*target));
-        let lx = plot.right().saturating_sub(label.chars().count() as u16);
-        if lx > plot.x {
-            buf.set_string(lx, y, &label, styles.target);
-        }
     }
     // The median last, so it stays visible over the band and the target lines.
     for x in plot.x..plot.right() {
@@ -201,6 +196,13 @@ pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
         if t > history_end && !series.forecast.is_empty() {
             let (_, p50, _) = series.at(t);
             set(buf, x, row_of(p50), MEDIAN, styles.median);
+        }
+    }
+    // Target labels at the left, where the history is low, over everything else.
+    for target in &series.targets {
+        let label = format!(" {} target ", dollars(*target));
+        if plot.width > label.chars().count() as u16 + 1 {
+            buf.set_string(plot.x + 1, row_of(*target), &label, styles.target);
         }
     }
 

@@ -102,7 +102,7 @@ pub fn scenarios(store: &Store, config: &Config, query: &Query) -> anyhow::Resul
                 match fitted.and_then(|g| Decimal::from_f64(g * 100.0 / 2.0)) {
                     Some(pct) => {
                         let pct = pct.round_dp(2);
-                        labels.push(format!("growth halved to {}%/month", pct.normalize()));
+                        labels.push(format!("growth /2 = {}%/month", pct.normalize()));
                         scenarios.push(Scenario::Growth { monthly_pct: pct });
                     }
                     None => unavailable.push("growth /2: no fitted growth yet".to_string()),

@@ -25,11 +25,9 @@ const FIRST_ROW: u16 = 2 + 1 + 1;
 
 /// The chart, the months table and the info panel within the body.
 pub fn layout(area: Rect, data: &Data) -> [Rect; 3] {
-    let f = &data.detailed.forecast;
-    let info_lines = 1 + f.targets.len() + f.scenarios_applied.len() + data.unavailable.len();
     let [top, info] = Layout::vertical([
         Constraint::Min(8),
-        Constraint::Length(info_lines as u16 + 2),
+        Constraint::Length(info_height(data, area.width)),
     ])
     .areas(area);
     let table_width = if area.width >= WIDE { 51 } else { 39 };
@@ -94,11 +92,10 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     }
     let [chart_area, table_area, info_area] = layout(area, data);
 
-    let mut title = format!("Forecast · {}", f.method);
+    // The what-ifs in full are the info panel's title and lines.
+    let mut title = "Forecast".to_string();
     if !data.labels.is_empty() {
-        title.push_str(&format!(" · what-if: {}", data.labels.join(" + ")));
-    } else if !data.unavailable.is_empty() {
-        title.push_str(" · what-if: not applicable");
+        title.push_str(" · with the what-if below");
     }
     if state.recomputing {
         title.push_str(" · recomputing…");
@@ -186,80 +183,121 @@ fn render_table(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
     StatefulWidget::render(table, area, buf, &mut table_state);
 }
 
-fn render_info(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
-    let theme = &app.theme;
+/// How an info line is styled.
+#[derive(Clone, Copy)]
+enum Tone {
+    Text,
+    Warn,
+    Ok,
+    Accent,
+}
+
+/// The info panel's lines, `(label, text, tone)`, shorter when `wide` is false.
+fn info_lines(data: &Data, wide: bool) -> Vec<(&'static str, String, Tone)> {
     let d = &data.detailed;
     let f = &d.forecast;
-    let label = |t: &str| Span::styled(format!("{t:<10}"), theme.muted());
     let pct = |g: f64| format!("{:+.1}%", g * 100.0);
-    let mut method = if f.method == model::LOG_LINEAR {
+    let mut method = f.method.clone();
+    if f.method == model::LOG_LINEAR {
         match (d.fitted_growth, d.growth) {
-            (Some(fitted), Some(used)) if (used - fitted).abs() > 1e-12 => format!(
-                "log-linear trend, growth {}/month (fitted {} on {} months)",
-                pct(used),
+            (Some(fitted), Some(used)) if (used - fitted).abs() > 1e-12 => {
+                method.push_str(&format!(
+                    ", growth {}/month (fitted {} on {} months)",
+                    pct(used),
+                    pct(fitted),
+                    d.fit_months
+                ))
+            }
+            (Some(fitted), _) => method.push_str(&format!(
+                ", growth {}/month fitted on {} months",
                 pct(fitted),
                 d.fit_months
-            ),
-            (Some(fitted), _) => format!(
-                "log-linear trend, growth {}/month fitted on {} months",
-                pct(fitted),
-                d.fit_months
-            ),
-            _ => f.method.clone(),
+            )),
+            _ => {}
         }
     } else {
-        format!("{} (too little history for a trend; no band)", f.method)
-    };
-    match f.backtest_mape {
-        Some(m) => method.push_str(&format!(
+        method.push_str(" (too little history for a trend; no band)");
+    }
+    match (f.backtest_mape, wide) {
+        (Some(m), true) => method.push_str(&format!(
             " · back-test MAPE {:.1}% ({} months)",
             m * 100.0,
             d.backtest_months
         )),
-        None => method.push_str(" · back-test needs 7 complete months"),
+        (Some(m), false) => method.push_str(&format!(" · MAPE {:.1}%", m * 100.0)),
+        (None, _) => method.push_str(" · back-test needs 7 complete months"),
     }
-    let mut lines = vec![Line::from(vec![
-        label("method"),
-        Span::styled(method, theme.text()),
-    ])];
+    let mut lines = vec![("method", method, Tone::Text)];
     let december = Month {
         year: f.forecast.first().map_or(0, |b| b.month.year),
         month: 12,
     };
     for t in &f.targets {
-        let (when, style) = match t.month_p50 {
-            Some(m) => (format!("p50 crosses in {m}"), theme.budget_warn()),
-            None => ("p50 not within 12 months".to_string(), theme.budget_ok()),
+        let (when, tone) = match t.month_p50 {
+            Some(m) => (format!("p50 crosses in {m}"), Tone::Warn),
+            None => ("p50 not within 12 months".to_string(), Tone::Ok),
         };
-        lines.push(Line::from(vec![
-            label("target"),
-            Span::styled(format!("{:>12}/month  ", usd(t.usd)), theme.text()),
-            Span::styled(format!("{when:<26}"), style),
-            Span::styled(
-                format!(
-                    "P({} > target) {}",
-                    december.short_name(),
-                    probability(t.probability_by_year_end)
-                ),
-                theme.text(),
+        let odds = if wide {
+            format!("P({} > target)", december.short_name())
+        } else {
+            format!("P({} >)", december.first_day().format("%b"))
+        };
+        lines.push((
+            "target",
+            format!(
+                "{:>11}/month  {when:<24} {odds} {}",
+                usd(t.usd),
+                probability(t.probability_by_year_end)
             ),
-        ]));
+            tone,
+        ));
     }
     for a in &f.scenarios_applied {
-        lines.push(Line::from(vec![
-            label("what-if"),
-            Span::styled(a.clone(), theme.accent()),
-        ]));
+        lines.push(("what-if", a.clone(), Tone::Accent));
     }
     // Toggles that could not apply say why.
-    for l in &data.unavailable {
-        lines.push(Line::from(vec![
-            label("what-if"),
-            Span::styled(l.clone(), theme.budget_warn()),
-        ]));
+    for u in &data.unavailable {
+        lines.push(("what-if", u.clone(), Tone::Warn));
     }
+    lines
+}
+
+const LABEL_WIDTH: usize = 9;
+
+/// Rows the info panel needs at `width` (borders included), its lines wrapped.
+fn info_height(data: &Data, width: u16) -> u16 {
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let rows: usize = info_lines(data, width >= WIDE)
+        .iter()
+        .map(|(_, text, _)| (LABEL_WIDTH + text.chars().count()).div_ceil(inner))
+        .sum();
+    rows as u16 + 2
+}
+
+fn render_info(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
+    let theme = &app.theme;
+    let lines: Vec<Line> = info_lines(data, area.width >= WIDE)
+        .into_iter()
+        .map(|(label, text, tone)| {
+            let style = match tone {
+                Tone::Text => theme.text(),
+                Tone::Warn => theme.budget_warn(),
+                Tone::Ok => theme.budget_ok(),
+                Tone::Accent => theme.accent(),
+            };
+            Line::from(vec![
+                Span::styled(format!("{label:<LABEL_WIDTH$}"), theme.muted()),
+                Span::styled(text, style),
+            ])
+        })
+        .collect();
+    let title = if data.labels.is_empty() {
+        "Targets · method".to_string()
+    } else {
+        format!("what-if: {}", data.labels.join(" + "))
+    };
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
-        .block(panel("Targets · method", theme))
+        .block(panel(title, theme))
         .render(area, buf);
 }

@@ -117,8 +117,9 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         Constraint::Length(9),
     ]);
     if wide {
-        header.extend(["last window", "last error"]);
-        widths.extend([Constraint::Length(24), Constraint::Min(12)]);
+        // The error itself is in the detail panel, wrapped; the status column says failed.
+        header.push("last window");
+        widths.push(Constraint::Length(24));
     }
     let header = Row::new(
         header
@@ -198,10 +199,6 @@ fn row<'a>(s: &SourceRow, wide: bool, theme: &Theme) -> Row<'a> {
         cells.push(Cell::from(
             s.last_run.as_ref().map(|r| r.what()).unwrap_or_default(),
         ));
-        cells.push(Cell::from(Span::styled(
-            s.last_error().unwrap_or("").to_string(),
-            theme.error(),
-        )));
     }
     Row::new(cells).style(theme.text())
 }
