@@ -61,7 +61,8 @@ impl IngestRun {
     }
 }
 
-const LEDGER_SPANS: &str = "SELECT x_Source, count(*), max(ChargePeriodEnd) FROM ledger GROUP BY 1 ORDER BY 1";
+const LEDGER_SPANS: &str =
+    "SELECT x_Source, count(*), max(ChargePeriodEnd) FROM ledger GROUP BY 1 ORDER BY 1";
 const RUN_COLUMNS: &str = "id, source, kind, window_start, window_end, file, rows_written, \
      started_at, finished_at, status, error";
 

@@ -106,7 +106,10 @@ fn serve(
     {
         Ok(r) => r,
         Err(e) => {
-            send(false, format!("sync is unavailable: cannot start its runtime: {e}"));
+            send(
+                false,
+                format!("sync is unavailable: cannot start its runtime: {e}"),
+            );
             return;
         }
     };
@@ -145,20 +148,23 @@ pub fn summary(result: &Result<Vec<SourceOutcome>, SyncError>) -> String {
                 .iter()
                 .filter(|o| o.error.is_none())
                 .map(|o| format!("{} ({} rows)", o.source, thousands(o.rows)));
-            let failed = outcomes
-                .iter()
-                .filter_map(|o| {
-                    let e = o.error.as_deref()?;
-                    // Errors start "source NAME: "; the line names the source already.
-                    let e = e.strip_prefix(&format!("source {}: ", o.source)).unwrap_or(e);
-                    Some(format!("{} failed: {e}", o.source))
-                });
+            let failed = outcomes.iter().filter_map(|o| {
+                let e = o.error.as_deref()?;
+                // Errors start "source NAME: "; the line names the source already.
+                let e = e
+                    .strip_prefix(&format!("source {}: ", o.source))
+                    .unwrap_or(e);
+                Some(format!("{} failed: {e}", o.source))
+            });
             let prefix = if outcomes.iter().any(|o| o.error.is_none()) {
                 "synced"
             } else {
                 "sync:"
             };
-            format!("{prefix} {}", ok.chain(failed).collect::<Vec<_>>().join(", "))
+            format!(
+                "{prefix} {}",
+                ok.chain(failed).collect::<Vec<_>>().join(", ")
+            )
         }
     }
 }

@@ -22,7 +22,9 @@ use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Overview { today: NaiveDate },
+    Overview {
+        today: NaiveDate,
+    },
     UseCases(use_cases::Query),
     Gates(gates::Query),
     Forecast(forecast::Query),

@@ -81,8 +81,7 @@ pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Resu
             .try_clone()
             .context("cannot open a connection for the background sync")?;
         if let Some(every) = background::interval(&config.config) {
-            background::spawn_timer(every, tx.clone())
-                .context("cannot start the sync timer")?;
+            background::spawn_timer(every, tx.clone()).context("cannot start the sync timer")?;
         }
         Some(
             background::spawn(sync_store, config.config.clone(), settings, tx.clone())

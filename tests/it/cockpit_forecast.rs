@@ -223,7 +223,10 @@ fn the_tab_shows_the_engines_numbers() {
         }
     }
     for t in &engine.targets {
-        assert!(screen.contains(&format!("{}/month", usd(t.usd))), "{screen}");
+        assert!(
+            screen.contains(&format!("{}/month", usd(t.usd))),
+            "{screen}"
+        );
         if let Some(m) = t.month_p50 {
             assert!(screen.contains(&format!("p50 crosses in {m}")), "{screen}");
         }

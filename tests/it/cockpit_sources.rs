@@ -98,7 +98,14 @@ fn the_demo_lists_every_configured_source_with_rows_and_freshness() {
     let names: Vec<&str> = data.sources.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(
         names,
-        ["anthropic", "aws", "modal", "openai", "pinecone", "replicate"],
+        [
+            "anthropic",
+            "aws",
+            "modal",
+            "openai",
+            "pinecone",
+            "replicate"
+        ],
         "configured sources, in config order"
     );
     for s in &data.sources {
@@ -148,9 +155,7 @@ fn stale_data_and_failed_runs_are_shown_in_words() {
     let openai = row(&data, "openai");
     assert_eq!(openai.days_behind, Some(5));
     assert!(openai.stale());
-    assert!(openai
-        .last_error()
-        .is_some_and(|e| e.contains("HTTP 401")));
+    assert!(openai.last_error().is_some_and(|e| e.contains("HTTP 401")));
     let last = openai.last_run.as_ref().expect("run");
     assert_eq!(last.what(), "2026-11-17 .. 2026-11-21");
 
@@ -373,7 +378,10 @@ fn filter_and_click_select_rows() {
     app.update(Action::Click(10, 4));
     assert_eq!(app.sources.selected, 0);
     app.update(Action::Click(10, 30));
-    assert_eq!(app.sources.selected, 0, "a click below the rows selects nothing");
+    assert_eq!(
+        app.sources.selected, 0,
+        "a click below the rows selects nothing"
+    );
 }
 
 // ---- views -----------------------------------------------------------------------------
@@ -423,7 +431,10 @@ fn fake_setup() -> (FakeOpenAi, Config, NaiveDate) {
 }
 
 fn next(rx: &Receiver<Msg>) -> Action {
-    match rx.recv_timeout(Duration::from_secs(120)).expect("a message") {
+    match rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("a message")
+    {
         Msg::Action(a) => a,
         other => panic!("unexpected {other:?}"),
     }
@@ -467,7 +478,8 @@ fn the_actor_reloads_fresh_allocation_only_after_data_changed() {
     assert!(expected > Decimal::ZERO);
 
     // The ledger changed under the actor's store; its cached allocation did not.
-    let Action::OverviewLoaded(stale) = db::answer(&store, &config, db::Request::Overview { today })
+    let Action::OverviewLoaded(stale) =
+        db::answer(&store, &config, db::Request::Overview { today })
     else {
         panic!("no overview");
     };
@@ -481,7 +493,8 @@ fn the_actor_reloads_fresh_allocation_only_after_data_changed() {
         db::answer(&store, &config, db::Request::DataChanged),
         Action::CachesCleared
     );
-    let Action::OverviewLoaded(fresh) = db::answer(&store, &config, db::Request::Overview { today })
+    let Action::OverviewLoaded(fresh) =
+        db::answer(&store, &config, db::Request::Overview { today })
     else {
         panic!("no overview");
     };
@@ -573,11 +586,18 @@ fn a_background_sync_updates_the_views_and_fails_cleanly_per_source() {
             _ => None,
         })
         .collect();
-    assert_eq!(summaries.first(), Some(&"syncing every source…"), "{seen:?}");
+    assert_eq!(
+        summaries.first(),
+        Some(&"syncing every source…"),
+        "{seen:?}"
+    );
     let done = summaries.last().expect("an end summary");
     assert!(done.starts_with("synced bgsync ("), "{done}");
     assert!(done.contains(" rows), bgnokey failed: "), "{done}");
-    assert!(done.contains("TOLLGATE_BGNOKEY_KEY"), "says which variable: {done}");
+    assert!(
+        done.contains("TOLLGATE_BGNOKEY_KEY"),
+        "says which variable: {done}"
+    );
     assert!(!done.contains(KEY), "no secret in the status line");
     assert_eq!(app.status.as_deref(), Some(*done));
     assert!(!app.syncing);
@@ -593,7 +613,10 @@ fn a_background_sync_updates_the_views_and_fails_cleanly_per_source() {
     assert!(bgsync.rows > 0);
     assert_eq!(bgsync.data_through, Some(day("2026-11-19")));
     assert_eq!(bgsync.days_behind, Some(1));
-    assert!(done.contains(&format!("bgsync ({} rows)", background::thousands(bgsync.rows as usize))));
+    assert!(done.contains(&format!(
+        "bgsync ({} rows)",
+        background::thousands(bgsync.rows as usize)
+    )));
     let nokey = row(data, "bgnokey");
     assert_eq!(nokey.rows, 0);
     assert!(nokey
@@ -633,7 +656,10 @@ fn the_actor_answers_while_a_slow_sync_runs() {
     loop {
         match next(&rx) {
             Action::OverviewLoaded(_) => order.push(("overview", asked.elapsed())),
-            Action::Sync { running: false, summary } => {
+            Action::Sync {
+                running: false,
+                summary,
+            } => {
                 assert!(summary.starts_with("synced bgsync ("), "{summary}");
                 order.push(("sync", asked.elapsed()));
                 break;

@@ -103,8 +103,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let block = panel(title, theme);
     let inner = block.inner(chart_area);
     block.render(chart_area, buf);
-    let [plot, legend] =
-        Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
+    let [plot, legend] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
     chart::render(&series(data), theme, plot, buf);
     Paragraph::new(Line::styled(
         format!(
@@ -240,7 +239,7 @@ fn info_lines(data: &Data, wide: bool) -> Vec<(&'static str, String, Tone)> {
         let odds = if wide {
             format!("P({} > target)", december.short_name())
         } else {
-            format!("P({} >)", december.first_day().format("%b"))
+            format!("P({} > target)", december.first_day().format("%b"))
         };
         lines.push((
             "target",

@@ -108,7 +108,13 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         header.push("kind");
         widths.push(Constraint::Length(9));
     }
-    header.extend(["last sync (UTC)", "status", "data through", "behind", "rows"]);
+    header.extend([
+        "last sync (UTC)",
+        "status",
+        "data through",
+        "behind",
+        "rows",
+    ]);
     widths.extend([
         Constraint::Length(16),
         Constraint::Length(8),
@@ -142,8 +148,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .block(panel(title, theme))
         .row_highlight_style(theme.selection())
         .highlight_symbol("▶ ");
-    let mut table_state =
-        TableState::default().with_selected((!empty).then_some(state.selected));
+    let mut table_state = TableState::default().with_selected((!empty).then_some(state.selected));
     StatefulWidget::render(table, table_area, buf, &mut table_state);
     if empty {
         let inner = panel("", theme).inner(table_area);
@@ -185,13 +190,15 @@ fn row<'a>(s: &SourceRow, wide: bool, theme: &Theme) -> Row<'a> {
         cells.push(Cell::from(Span::styled(s.kind_name(), theme.muted())));
     }
     cells.extend([
-        Cell::from(
-            s.last_run
-                .as_ref()
-                .map_or_else(|| "–".to_string(), |r| r.finished_at.format("%Y-%m-%d %H:%M").to_string()),
-        ),
+        Cell::from(s.last_run.as_ref().map_or_else(
+            || "–".to_string(),
+            |r| r.finished_at.format("%Y-%m-%d %H:%M").to_string(),
+        )),
         Cell::from(Span::styled(word, status_style)),
-        Cell::from(s.data_through.map_or_else(|| "–".to_string(), |d| d.to_string())),
+        Cell::from(
+            s.data_through
+                .map_or_else(|| "–".to_string(), |d| d.to_string()),
+        ),
         Cell::from(Span::styled(behind(s), behind_style)),
         Cell::from(Line::from(thousands(usize::try_from(s.rows).unwrap_or(0))).right_aligned()),
     ]);
@@ -214,23 +221,45 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
     let label = |t: &str| Span::styled(format!("{t:<11}"), theme.muted());
     let mut lines = Vec::new();
     let what = if s.syncable() {
-        format!("{} API · Enter syncs {} · s syncs every source", s.kind_name(), s.name)
+        format!(
+            "{} API · Enter syncs {} · s syncs every source",
+            s.kind_name(),
+            s.name
+        )
     } else if s.kind.is_some() {
-        format!("{} · billing files: `tollgate import focus FILE --source {}`", s.kind_name(), s.name)
+        format!(
+            "{} · billing files: `tollgate import focus FILE --source {}`",
+            s.kind_name(),
+            s.name
+        )
     } else {
         "not in the config (rows imported or synced earlier)".to_string()
     };
-    lines.push(Line::from(vec![label("source"), Span::styled(what, theme.text())]));
+    lines.push(Line::from(vec![
+        label("source"),
+        Span::styled(what, theme.text()),
+    ]));
     match &s.last_run {
         Some(r) => {
             let (word, ok) = status(s);
             let mut spans = vec![
                 label("last run"),
                 Span::styled(
-                    format!("{} {} UTC · ", r.kind_label(), r.finished_at.format("%Y-%m-%d %H:%M")),
+                    format!(
+                        "{} {} UTC · ",
+                        r.kind_label(),
+                        r.finished_at.format("%Y-%m-%d %H:%M")
+                    ),
                     theme.text(),
                 ),
-                Span::styled(word, if ok { theme.budget_ok() } else { theme.budget_over() }),
+                Span::styled(
+                    word,
+                    if ok {
+                        theme.budget_ok()
+                    } else {
+                        theme.budget_over()
+                    },
+                ),
                 Span::styled(
                     format!(
                         " · {} rows in {:.1}s",
@@ -253,7 +282,11 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
     }
     let freshness = match (s.data_through, s.days_behind) {
         (Some(d), Some(_)) => {
-            let stale = if s.stale() { " ⚠ stale: sync or import" } else { "" };
+            let stale = if s.stale() {
+                " ⚠ stale: sync or import"
+            } else {
+                ""
+            };
             format!(
                 "{} rows, data through {d} ({} behind){stale}",
                 thousands(usize::try_from(s.rows).unwrap_or(0)),
@@ -264,10 +297,20 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
     };
     lines.push(Line::from(vec![
         label("ledger"),
-        Span::styled(freshness, if s.stale() { theme.budget_warn() } else { theme.text() }),
+        Span::styled(
+            freshness,
+            if s.stale() {
+                theme.budget_warn()
+            } else {
+                theme.text()
+            },
+        ),
     ]));
     if let Some(e) = s.last_error() {
-        lines.push(Line::from(vec![label("last error"), Span::styled(e.to_string(), theme.error())]));
+        lines.push(Line::from(vec![
+            label("last error"),
+            Span::styled(e.to_string(), theme.error()),
+        ]));
     }
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
