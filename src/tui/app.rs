@@ -198,11 +198,10 @@ impl App {
                 return effects;
             }
             Action::SyncNow => return self.start_sync(Vec::new()),
-            Action::SyncTick => {
-                if !self.syncing && !self.demo {
-                    return self.start_sync(Vec::new());
-                }
+            Action::SyncTick if !self.syncing && !self.demo => {
+                return self.start_sync(Vec::new());
             }
+            Action::SyncTick => {}
             Action::CachesCleared => {}
             Action::Resize(w, h) => self.size = (w, h),
             Action::PromptKey(key) => return self.prompt_key(&key),
