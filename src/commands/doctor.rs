@@ -58,55 +58,30 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             format!("{:?}", src.kind).to_lowercase()
         );
     }
-    let mut stmt = s.conn().prepare(
-        "SELECT x_Source, count(*), CAST(max(ChargePeriodEnd) AS VARCHAR) FROM ledger GROUP BY 1 ORDER BY 1",
-    )?;
-    let sources = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, i64>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for src in sources {
-        let (name, n, fresh) = src?;
-        println!("  data from {name}: {n} rows, up to {fresh}");
+    for span in s.ledger_spans()? {
+        println!(
+            "  data from {}: {} rows, up to {}",
+            span.source, span.rows, span.data_end
+        );
     }
     println!("\nrecent runs");
-    let mut stmt = s.conn().prepare(
-        "SELECT source, kind, CAST(COALESCE(CAST(window_start AS DATE) || ' .. ' || CAST(window_end AS DATE), file, '') AS VARCHAR), \
-         rows_written, CAST(finished_at AS VARCHAR), date_diff('millisecond', started_at, finished_at), status, COALESCE(error, '') \
-         FROM ingest_runs ORDER BY id DESC LIMIT 20",
-    )?;
-    let runs = stmt.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, i64>(5)?,
-            r.get::<_, String>(6)?,
-            r.get::<_, String>(7)?,
-        ))
-    })?;
     let mut any = false;
-    for run in runs {
-        let (src, kind, what, n, at, ms, status, err) = run?;
-        let kind = match kind.as_str() {
-            "window" => "sync",
-            "file" => "import",
-            other => other,
-        };
+    for run in s.recent_runs(20)? {
         any = true;
-        let tail = if err.is_empty() {
-            String::new()
-        } else {
-            format!(": {err}")
-        };
+        let tail = run
+            .error
+            .as_deref()
+            .filter(|e| !e.is_empty())
+            .map_or_else(String::new, |e| format!(": {e}"));
         println!(
-            "  {at}  {src:<12} {kind:<6} {what:<26} {n:>8} rows {:>7.1}s  {status}{tail}",
-            ms as f64 / 1000.0
+            "  {}  {:<12} {:<6} {:<26} {:>8} rows {:>7.1}s  {}{tail}",
+            run.finished_at,
+            run.source,
+            run.kind_label(),
+            run.what(),
+            run.rows_written,
+            run.seconds(),
+            run.status
         );
     }
     if !any {

@@ -151,7 +151,7 @@ pub fn render_table(d: &Detailed, today: chrono::NaiveDate) -> String {
 }
 
 /// `0%`, `<1%`, `37%`, `>99%`, `100%`: never rounds a possibility away.
-fn probability(p: f64) -> String {
+pub fn probability(p: f64) -> String {
     match p {
         p if p > 0.0 && p < 0.01 => "<1%".to_string(),
         p if p > 0.99 && p < 1.0 => ">99%".to_string(),

@@ -3,6 +3,7 @@
 mod ingest;
 mod lock;
 mod migrate;
+pub mod runs;
 pub mod sql;
 
 use std::cell::Cell;
@@ -84,6 +85,24 @@ impl Store {
 
     pub(crate) fn bump_generation(&self) {
         self.generation.set(self.generation.get() + 1);
+    }
+
+    /// Forgets what this store cached about the ledger (the allocation), because another
+    /// connection to the same database (a [`Store::try_clone`]) changed it.
+    pub fn invalidate(&self) {
+        self.bump_generation();
+    }
+
+    /// A second connection to the same database instance (no second file lock), for a thread
+    /// of its own, e.g. the cockpit's background sync. Its writes do not bump this store's
+    /// generation: call [`Store::invalidate`] here after they land.
+    pub fn try_clone(&self) -> Result<Store> {
+        Ok(Store {
+            conn: self.conn.try_clone()?,
+            path: self.path.clone(),
+            generation: Cell::new(0),
+            alloc_built_for: Cell::new(None),
+        })
     }
 
     pub fn conn(&self) -> &Connection {

@@ -47,6 +47,12 @@ pub enum Action {
     Toggle(u8),
     /// Syncs every source now, in the background.
     SyncNow,
+    /// The background-sync timer fired: sync unless one runs (or this is the demo).
+    #[serde(skip)]
+    SyncTick,
+    /// The DB actor dropped what it cached about the ledger (after a background sync).
+    #[serde(skip)]
+    CachesCleared,
     /// Writes the business-review pack (asks for the month).
     Export,
     /// The terminal changed size (columns, rows).
@@ -95,6 +101,8 @@ impl Action {
                 | Action::TabLoadFailed { .. }
                 | Action::Written(_)
                 | Action::Sync { .. }
+                | Action::SyncTick
+                | Action::CachesCleared
         )
     }
 }

@@ -14,6 +14,9 @@ use crate::overview::Overview;
 
 /// The App's own prompt field: the month of the pack `e` exports.
 const EXPORT_FIELD: &str = "export";
+/// What `s` says on the demo DB.
+pub const DEMO_NO_SYNC: &str =
+    "this is the demo DB: sync is off; run `tollgate sync` on your own DB";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Tab {
@@ -87,8 +90,8 @@ impl<T> Load<T> {
 pub enum Effect {
     /// Send this request to the DB actor.
     Db(Request),
-    /// Start a background sync of every source (ignored while one runs).
-    Sync,
+    /// Start a background sync of these sources (none named: every syncable source).
+    Sync { sources: Vec<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -122,6 +125,8 @@ pub struct App {
     pub status: Option<String>,
     /// A background sync is running.
     pub syncing: bool,
+    /// The DB is the demo's: syncing is off.
+    pub demo: bool,
     /// Who decisions and reviews are recorded as.
     pub user: String,
     pub keymap: Keymap,
@@ -150,6 +155,7 @@ impl App {
             prompt: None,
             status: None,
             syncing: false,
+            demo: false,
             user: default_user(),
             keymap,
             theme,
@@ -194,12 +200,9 @@ impl App {
                 effects.extend(self.load_tab(self.tab));
                 return effects;
             }
-            Action::SyncNow => {
-                if self.syncing {
-                    self.status = Some("a sync is already running".to_string());
-                } else {
-                    return vec![Effect::Sync];
-                }
+            Action::SyncNow => return self.start_sync(Vec::new()),
+            Action::SyncTick if !self.syncing && !self.demo => {
+                return self.start_sync(Vec::new());
             }
             Action::Export => {
                 let month = self
@@ -213,6 +216,8 @@ impl App {
                     month,
                 ));
             }
+            Action::SyncTick => {}
+            Action::CachesCleared => {}
             Action::Resize(w, h) => self.size = (w, h),
             Action::PromptKey(key) => return self.prompt_key(&key),
             Action::OverviewLoaded(overview) => {
@@ -253,13 +258,30 @@ impl App {
                 self.syncing = running;
                 self.status = Some(summary);
                 if !running {
-                    return self.data_changed();
+                    // The sync wrote through its own connection: the actor's caches go first.
+                    let mut effects = vec![Effect::Db(Request::DataChanged)];
+                    effects.extend(self.data_changed());
+                    return effects;
                 }
             }
             other if !self.help => return self.tab_action(other),
             _ => {}
         }
         Vec::new()
+    }
+
+    /// Starts a background sync of `sources` (empty: all), unless one runs or this is the demo.
+    fn start_sync(&mut self, sources: Vec<String>) -> Vec<Effect> {
+        if self.demo {
+            self.status = Some(DEMO_NO_SYNC.to_string());
+            Vec::new()
+        } else if self.syncing {
+            self.status = Some("a sync is already running".to_string());
+            Vec::new()
+        } else {
+            self.syncing = true;
+            vec![Effect::Sync { sources }]
+        }
     }
 
     /// Shows `tab`, loading its data if it has none or it is stale.
@@ -345,7 +367,13 @@ impl App {
         if let Some(status) = outcome.status {
             self.status = Some(status);
         }
-        let mut effects = outcome.effects;
+        let mut effects = Vec::new();
+        for effect in outcome.effects {
+            match effect {
+                Effect::Sync { sources } => effects.extend(self.start_sync(sources)),
+                other => effects.push(other),
+            }
+        }
         if let Some(tab) = outcome.goto {
             effects.extend(self.show(tab));
         }

@@ -24,13 +24,18 @@ use crate::store::Store;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    Overview { today: NaiveDate },
+    Overview {
+        today: NaiveDate,
+    },
     UseCases(use_cases::Query),
     Gates(gates::Query),
     Forecast(forecast::Query),
     Dependencies(dependencies::Query),
     Sources(sources::Query),
     Write(Write),
+    /// Another connection (the background sync) changed the ledger: drop what the actor's
+    /// store cached about it (the allocation) before the next loads.
+    DataChanged,
 }
 
 /// A change the user asked for from the cockpit; the answer is [`Action::Written`].
@@ -53,6 +58,13 @@ pub enum Write {
         note: Option<String>,
         by: String,
     },
+}
+
+impl Request {
+    /// Writes and cache drops run in order and are never collapsed; loads after them see them.
+    fn is_barrier(&self) -> bool {
+        matches!(self, Request::Write(_) | Request::DataChanged)
+    }
 }
 
 pub struct DbHandle {
@@ -100,11 +112,11 @@ impl Drop for DbHandle {
 pub fn collapse(queued: Vec<Request>) -> Vec<Request> {
     let mut out: Vec<Request> = Vec::with_capacity(queued.len());
     for request in queued {
-        if !matches!(request, Request::Write(_)) {
+        if !request.is_barrier() {
             let kind = discriminant(&request);
             let last_write = out
                 .iter()
-                .rposition(|r| matches!(r, Request::Write(_)))
+                .rposition(Request::is_barrier)
                 .map_or(0, |i| i + 1);
             if let Some(i) = out[last_write..]
                 .iter()
@@ -164,6 +176,10 @@ pub fn answer(store: &Store, config: &Config, request: Request) -> Action {
             Err(e) => failed(Tab::Sources, e),
         },
         Request::Write(w) => Action::Written(write(store, config, w).map_err(|e| format!("{e:#}"))),
+        Request::DataChanged => {
+            store.invalidate();
+            Action::CachesCleared
+        }
     }
 }
 

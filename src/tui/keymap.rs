@@ -308,7 +308,15 @@ impl Keymap {
             hints.push((format!("{first}-{last}"), "tabs".to_string()));
         }
         let scoped = self.bindings.iter().filter(|b| b.tab == Some(tab));
-        let global = self.bindings.iter().filter(|b| b.tab.is_none());
+        // A global binding whose key this tab binds itself is not what the key does here.
+        let global = self.bindings.iter().filter(|b| {
+            b.tab.is_none()
+                && !b.keys.iter().any(|k| {
+                    self.bindings
+                        .iter()
+                        .any(|s| s.tab == Some(tab) && s.keys.contains(k))
+                })
+        });
         hints.extend(scoped.chain(global).filter_map(|b| {
             let hint = b.hint.clone()?;
             let keys = b

@@ -6,6 +6,7 @@
 
 pub mod action;
 pub mod app;
+pub mod background;
 pub mod db;
 pub mod input;
 pub mod keymap;
@@ -65,8 +66,28 @@ pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Resu
             .as_deref(),
     )?;
     let mut app = App::new(today, keymap, theme);
+    // The demo's ledger is generated, not synced: no background sync on it.
+    app.demo = store.setting("demo")?.is_some();
 
     let (tx, rx) = mpsc::channel();
+    let syncer = if app.demo {
+        None
+    } else {
+        let settings = background::Settings {
+            today: crate::commands::env_today()?,
+            retry: None,
+        };
+        let sync_store = store
+            .try_clone()
+            .context("cannot open a connection for the background sync")?;
+        if let Some(every) = background::interval(&config.config) {
+            background::spawn_timer(every, tx.clone()).context("cannot start the sync timer")?;
+        }
+        Some(
+            background::spawn(sync_store, config.config.clone(), settings, tx.clone())
+                .context("cannot start the sync thread")?,
+        )
+    };
     let db =
         db::spawn(store, config.config, tx.clone()).context("cannot start the database thread")?;
     db.request(db::Request::Overview { today });
@@ -82,7 +103,7 @@ pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Resu
         // Guards: dropped (mouse off, input thread joined) before the terminal is restored.
         let _mouse = mouse::MouseCapture::enable().context("cannot enable the mouse")?;
         let _input = input::spawn(tx).context("cannot start the input thread")?;
-        event_loop(&mut terminal, &mut app, &rx, &db)
+        event_loop(&mut terminal, &mut app, &rx, &db, syncer.as_ref())
     })();
     ratatui::restore();
     result
@@ -93,6 +114,7 @@ fn event_loop(
     app: &mut App,
     rx: &Receiver<Msg>,
     db: &db::DbHandle,
+    syncer: Option<&background::SyncHandle>,
 ) -> anyhow::Result<()> {
     let mut dirty = true;
     loop {
@@ -113,8 +135,12 @@ fn event_loop(
                     Effect::Db(request) => {
                         db.request(request);
                     }
-                    Effect::Sync => {
-                        // Wired by the background sync (issue 5, in progress).
+                    Effect::Sync { sources } => {
+                        // The App does not ask on the demo, which has no sync thread.
+                        if !syncer.is_some_and(|s| s.request(sources)) {
+                            app.syncing = false;
+                            app.status = Some("the sync thread has stopped".to_string());
+                        }
                     }
                 }
             }

@@ -5,6 +5,8 @@ mod alloc;
 mod cli;
 mod cockpit;
 mod cockpit_export;
+mod cockpit_forecast;
+mod cockpit_sources;
 mod common;
 mod config;
 mod credentials;

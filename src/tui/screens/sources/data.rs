@@ -1,11 +1,14 @@
-//! What the Sources tab shows, loaded on the DB actor's thread with the engine's own functions
-//! (the same ones the CLI twin calls, so the numbers cannot disagree).
+//! What the Sources tab shows, loaded on the DB actor's thread: per source the latest ingest
+//! run and what the ledger holds, from the same store queries `tollgate doctor` prints.
 
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 
-use crate::config::Config;
-
+use crate::config::{Config, SourceKind};
+use crate::store::runs::IngestRun;
 use crate::store::Store;
+
+/// Data more than this many days behind "today" is marked stale.
+pub const STALE_AFTER_DAYS: i64 = 2;
 
 /// What to load.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,13 +18,77 @@ pub struct Query {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Data {
-    /// Configured source names, in config order.
-    pub names: Vec<String>,
+    /// Configured sources in config order, then sources found only in the ledger or the runs.
+    pub sources: Vec<SourceRow>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourceRow {
+    pub name: String,
+    /// The config's kind (`openai`, `focus`, ...), `None` for a source not in the config.
+    pub kind: Option<SourceKind>,
+    /// The latest run (sync, import or demo write) recorded for this source.
+    pub last_run: Option<IngestRun>,
+    /// Ledger rows from this source.
+    pub rows: i64,
+    /// The last day with data (the day before the newest charge's exclusive end).
+    pub data_through: Option<NaiveDate>,
+    /// Whole days from `data_through` to "today" (0: data through today).
+    pub days_behind: Option<i64>,
+}
+
+impl SourceRow {
+    pub fn stale(&self) -> bool {
+        self.days_behind.is_some_and(|d| d > STALE_AFTER_DAYS)
+    }
+
+    /// The kind as written in the config, or `-`.
+    pub fn kind_name(&self) -> String {
+        self.kind
+            .map_or_else(|| "-".to_string(), |k| format!("{k:?}").to_lowercase())
+    }
+
+    /// Whether `tollgate sync` fetches this source (the API sources).
+    pub fn syncable(&self) -> bool {
+        matches!(self.kind, Some(SourceKind::Openai | SourceKind::Anthropic))
+    }
+
+    /// The last run's error, when the last run failed.
+    pub fn last_error(&self) -> Option<&str> {
+        self.last_run
+            .as_ref()
+            .filter(|r| !r.ok())
+            .and_then(|r| r.error.as_deref())
+    }
 }
 
 pub fn load(store: &Store, config: &Config, query: &Query) -> anyhow::Result<Data> {
-    let _ = (store, query);
-    Ok(Data {
-        names: config.sources.keys().cloned().collect(),
-    })
+    let spans = store.ledger_spans()?;
+    let runs = store.last_runs()?;
+    let mut names: Vec<String> = config.sources.keys().cloned().collect();
+    for name in spans
+        .iter()
+        .map(|s| &s.source)
+        .chain(runs.iter().map(|r| &r.source))
+    {
+        if !names.contains(name) {
+            names.push(name.clone());
+        }
+    }
+    let sources = names
+        .into_iter()
+        .map(|name| {
+            let span = spans.iter().find(|s| s.source == name);
+            let data_through = span.map(|s| (s.data_end - Duration::seconds(1)).date());
+            SourceRow {
+                kind: config.sources.get(&name).map(|s| s.kind),
+                last_run: runs.iter().find(|r| r.source == name).cloned(),
+                rows: span.map_or(0, |s| s.rows),
+                days_behind: data_through.map(|d| (query.today - d).num_days().max(0)),
+                data_through,
+                name,
+            }
+        })
+        .collect();
+    Ok(Data { sources })
 }

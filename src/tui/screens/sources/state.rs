@@ -1,16 +1,21 @@
 //! Sources tab state. Changed only through [`State::update`] and the DB answers.
 
-use super::data::{Data, Query};
+use super::data::{Data, Query, SourceRow};
+use super::view;
 use crate::tui::action::Action;
-use crate::tui::app::Load;
-use crate::tui::screens::{Ctx, Outcome};
+use crate::tui::app::{Effect, Load, Tab};
+use crate::tui::prompt::Prompt;
+use crate::tui::screens::{moved, Ctx, Outcome};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     pub data: Load<Box<Data>>,
     /// The data on screen predates a write or a sync: reload when the tab is next shown.
     pub stale: bool,
+    /// Index into [`State::visible`].
     pub selected: usize,
+    /// `/` text: only sources whose row contains it (case-insensitive) are shown.
+    pub filter: Option<String>,
 }
 
 impl Default for State {
@@ -19,6 +24,7 @@ impl Default for State {
             data: Load::Loading,
             stale: true,
             selected: 0,
+            filter: None,
         }
     }
 }
@@ -31,21 +37,103 @@ impl State {
 
     pub fn loaded(&mut self, data: Box<Data>) {
         self.data = Load::Ready(data);
+        self.clamp();
     }
 
     pub fn failed(&mut self, message: String) {
         self.data = Load::Failed(message);
     }
 
+    /// The rows shown: all, or those matching the filter.
+    pub fn visible(&self) -> Vec<&SourceRow> {
+        let Some(data) = self.data.ready() else {
+            return Vec::new();
+        };
+        let needle = self.filter.as_deref().map(str::to_lowercase);
+        data.sources
+            .iter()
+            .filter(|s| {
+                needle
+                    .as_deref()
+                    .is_none_or(|n| view::row_text(s).to_lowercase().contains(n))
+            })
+            .collect()
+    }
+
+    pub fn selected_source(&self) -> Option<&SourceRow> {
+        self.visible().get(self.selected).copied()
+    }
+
+    fn clamp(&mut self) {
+        self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+    }
+
     /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App.
     pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
-        let _ = (action, ctx);
-        Outcome::ignored()
+        let len = self.visible().len();
+        let page = ctx.rows.max(1) as isize;
+        match action {
+            Action::Up => self.selected = moved(self.selected, -1, len),
+            Action::Down => self.selected = moved(self.selected, 1, len),
+            Action::PageUp => self.selected = moved(self.selected, -page, len),
+            Action::PageDown => self.selected = moved(self.selected, page, len),
+            Action::Top => self.selected = 0,
+            Action::Bottom => self.selected = len.saturating_sub(1),
+            Action::Enter => return self.sync_selected(),
+            Action::Filter => {
+                return Outcome::prompt(Prompt::new(
+                    Tab::Sources,
+                    "filter",
+                    "Filter",
+                    self.filter.clone().unwrap_or_default(),
+                ))
+            }
+            Action::Back if self.filter.is_some() => {
+                self.filter = None;
+                self.clamp();
+            }
+            Action::Click(_, row) => match view::row_at(*row, self.selected, ctx.rows, len) {
+                Some(i) => self.selected = i,
+                None => return Outcome::ignored(),
+            },
+            _ => return Outcome::ignored(),
+        }
+        Outcome::handled()
+    }
+
+    /// Enter: a sync of the selected source alone (the App refuses on the demo or while one runs).
+    fn sync_selected(&self) -> Outcome {
+        let Some(source) = self.selected_source() else {
+            return Outcome::handled();
+        };
+        if source.syncable() {
+            return Outcome::effect(Effect::Sync {
+                sources: vec![source.name.clone()],
+            });
+        }
+        let how = match source.kind {
+            None => format!(
+                "{} is not in the config: add [sources.{}] to sync it",
+                source.name, source.name
+            ),
+            Some(_) => format!(
+                "{} is a {} source, which sync does not fetch: import its billing files with `tollgate import focus FILE --source {}`",
+                source.name,
+                source.kind_name(),
+                source.name
+            ),
+        };
+        Outcome::status(how)
     }
 
     /// The text of a prompt this tab opened (`field` as it named it).
     pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
-        let _ = (field, text, ctx);
+        let _ = ctx;
+        if field == "filter" {
+            let text = text.trim();
+            self.filter = (!text.is_empty()).then(|| text.to_string());
+            self.selected = 0;
+        }
         Outcome::handled()
     }
 }
