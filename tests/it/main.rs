@@ -4,6 +4,8 @@
 mod alloc;
 mod cli;
 mod cockpit;
+mod cockpit_dependencies;
+mod cockpit_gates;
 mod common;
 mod config;
 mod credentials;
