@@ -21,12 +21,20 @@ pub fn gate(b: &Breach, wide: bool) -> String {
     }
 }
 
-/// `● open`, or `✓ approved` with who and when when wide.
+/// `● open` when nothing is decided; else the latest decision, marked `✓` when it closes the
+/// breach and `●` when the breach stays open (see [`Breach::is_open`]), with who and when when
+/// wide.
 pub fn decision(b: &Breach, wide: bool) -> String {
+    let mark = if b.is_open() { "●" } else { "✓" };
     match (&b.decision, wide) {
         (None, _) => "● open".to_string(),
-        (Some(d), false) => format!("✓ {}", d.decision),
-        (Some(d), true) => format!("✓ {} · {} {}", d.decision, d.by, short_time(&d.decided_at)),
+        (Some(d), false) => format!("{mark} {}", d.decision),
+        (Some(d), true) => format!(
+            "{mark} {} · {} {}",
+            d.decision,
+            d.by,
+            short_time(&d.decided_at)
+        ),
     }
 }
 

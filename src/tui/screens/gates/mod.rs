@@ -9,7 +9,6 @@ mod labels;
 mod state;
 mod view;
 
-pub use choose::choose as choose_decision;
 pub use data::{load, Data, Query};
 pub use state::State;
 pub use view::render;

@@ -281,7 +281,12 @@ fn detail_lines(theme: &Theme, breach: Option<&Breach>, width: u16) -> Vec<Line<
         ]),
         Some(d) => {
             let mut text = format!(
-                "✓ {} by {} at {}",
+                "{} {} by {} at {}",
+                if b.is_open() {
+                    "● still open:"
+                } else {
+                    "✓"
+                },
                 d.decision,
                 d.by,
                 labels::time(&d.decided_at)
