@@ -112,9 +112,7 @@ fn n_edits_the_note_of_a_reviewed_row_and_explains_on_an_unreviewed_one() {
     assert_eq!(app.prompt, None);
     let status = app.status.clone().expect("status");
     assert!(
-        status.contains(
-            "not reviewed yet: tag it first with w (waste), c (convenience) or l (load-bearing)"
-        ),
+        status.contains("never reviewed: tag it first (w waste, c convenience, l load-bearing)"),
         "{status}"
     );
 
@@ -122,10 +120,7 @@ fn n_edits_the_note_of_a_reviewed_row_and_explains_on_an_unreviewed_one() {
     app.update(Action::Note);
     let prompt = app.prompt.clone().expect("note prompt");
     assert_eq!(prompt.owner, Tab::Dependencies);
-    assert_eq!(
-        prompt.label,
-        "Note for assistant/OpenAI/gpt-5.5 (load-bearing)"
-    );
+    assert_eq!(prompt.label, "Note (load-bearing)");
     assert_eq!(
         prompt.text, "Answers most assistant turns; re-test gpt-5.5-mini after the price change",
         "prefilled with the current note"

@@ -186,12 +186,12 @@ impl State {
             return Outcome::status("no dependency selected: nothing to note");
         };
         let Some(class) = dep.class else {
-            return Outcome::status(format!(
-                "{} is not reviewed yet: tag it first with w (waste), c (convenience) or l (load-bearing), then n edits its note",
-                dep.key
-            ));
+            return Outcome::status(
+                "never reviewed: tag it first (w waste, c convenience, l load-bearing), then n",
+            );
         };
-        let label = format!("Note for {} ({class})", dep.key);
+        // Short, so the note has room on an 80-column prompt line (the key is on screen).
+        let label = format!("Note ({class})");
         let text = dep.note.clone().unwrap_or_default();
         self.noting = Some((dep.key.clone(), class));
         Outcome::prompt(Prompt::new(Tab::Dependencies, NOTE, label, text))

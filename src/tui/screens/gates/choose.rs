@@ -34,10 +34,11 @@ pub fn choose(text: &str, gate: Gate) -> Result<Decision, String> {
         .collect();
     match starts.as_slice() {
         [one] => Ok(*one),
+        // The valid names first, so they fit on an 80-column status line.
         [] => Err(format!(
-            "'{}' is not a decision for {gate}; type one of {} (nothing was recorded)",
-            text.trim(),
-            names(&options).replace('/', ", ")
+            "{gate} takes {}; '{}' is none of them, nothing recorded",
+            names(&options),
+            text.trim()
         )),
         several => Err(format!(
             "'{}' could be {}; type more letters (nothing was recorded)",
@@ -62,7 +63,7 @@ mod tests {
         // Pausing is not offered on G3, so `p` names nothing there.
         let err = choose("p", Gate::G3).expect_err("not applicable");
         assert!(
-            err.contains("acknowledged, re-justified, approved"),
+            err.starts_with("G3 takes acknowledged/re-justified/approved;"),
             "{err}"
         );
         assert!(choose("", Gate::G4).is_err());

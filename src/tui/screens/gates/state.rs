@@ -171,7 +171,8 @@ impl State {
         };
         match choose::choose(text, gate) {
             Ok(decision) => {
-                let label = format!("note for {decision} on {id} (Enter skips)");
+                // Short, so a note has room on an 80-column prompt line (the breach is on screen).
+                let label = format!("{decision} note (Enter skips)");
                 self.pending = Some((id, decision));
                 Outcome::prompt(Prompt::new(Tab::Gates, NOTE, label, ""))
             }
