@@ -9,7 +9,7 @@ use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
-use chrono::{NaiveDate, Utc};
+use chrono::{NaiveDate, Timelike, Utc};
 use duckdb::InterruptHandle;
 
 use super::action::{Action, Loaded};
@@ -51,12 +51,14 @@ pub enum Write {
     },
     /// Writes the business-review pack for `month` beside the DB (see [`pack_dir`]).
     Export { month: Month, today: NaiveDate },
-    /// Appends a dependency review.
+    /// Appends a dependency review, stamped on `today` (the as-of day) at the current time, as
+    /// `tollgate deps tag` does, so it is the latest review shown as of that day.
     Tag {
         key: String,
         class: DepClass,
         note: Option<String>,
         by: String,
+        today: NaiveDate,
     },
 }
 
@@ -211,8 +213,13 @@ fn write(store: &Store, config: &Config, write: Write) -> anyhow::Result<String>
             class,
             note,
             by,
+            today,
         } => {
-            deps::tag(store, &key, class, note.as_deref(), &by, now)?;
+            // The key is checked against the allocation as the config builds it now.
+            store.refresh_allocation(config)?;
+            let at = today.and_time(now.time());
+            let at = at.with_nanosecond(0).unwrap_or(at);
+            deps::tag(store, &key, class, note.as_deref(), &by, at)?;
             Ok(format!("marked {key} {}", class.as_str()))
         }
     }

@@ -4,8 +4,10 @@
 mod alloc;
 mod cli;
 mod cockpit;
+mod cockpit_dependencies;
 mod cockpit_export;
 mod cockpit_forecast;
+mod cockpit_gates;
 mod cockpit_sources;
 mod common;
 mod config;

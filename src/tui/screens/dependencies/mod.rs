@@ -1,7 +1,10 @@
-//! Dependencies tab: state and its actions in `state.rs`, the data the DB actor loads in `data.rs`,
-//! drawing in `view.rs`.
+//! Dependencies tab: tagging mode. State and its actions (the review queue) in `state.rs`, the
+//! data the DB actor loads in `data.rs`, drawing in `view.rs`, the words a row shows (and the
+//! filter searches) in `labels.rs`.
 
 mod data;
+mod filter;
+mod labels;
 mod state;
 mod view;
 

@@ -1,7 +1,11 @@
-//! Gates tab: state and its actions in `state.rs`, the data the DB actor loads in `data.rs`,
-//! drawing in `view.rs`.
+//! Gates tab: the live breach panel. State and its actions in `state.rs` (deciding with a note
+//! in `choose.rs`), the data the DB actor loads in `data.rs`, drawing in `view.rs`, the words a
+//! row shows (and the filter searches) in `labels.rs`.
 
+mod choose;
 mod data;
+mod filter;
+mod labels;
 mod state;
 mod view;
 
