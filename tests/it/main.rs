@@ -4,6 +4,7 @@
 mod alloc;
 mod cli;
 mod cockpit;
+mod cockpit_use_cases;
 mod common;
 mod config;
 mod credentials;
