@@ -168,12 +168,17 @@ fn fixture_store(dir: &TempDir) -> Store {
 
 // ---- the demo ----------------------------------------------------------------------------------
 
-/// The demo DB (seed 42, as of `today()`), written once and copied for each test.
+/// The demo DB (seed 42, as of `today()`), written once per run and copied for each test.
 fn demo_store(dir: &TempDir) -> (Store, Config) {
     static TEMPLATE: OnceLock<PathBuf> = OnceLock::new();
     let template = TEMPLATE.get_or_init(|| {
-        let keep = TempDir::new().expect("temp dir").keep();
-        let path = keep.join("demo.duckdb");
+        // One file in the target dir, rewritten by each run of the tests.
+        let path = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("use_cases_demo.duckdb");
+        for stale in [path.clone(), path.with_extension("duckdb.wal")] {
+            if stale.exists() {
+                std::fs::remove_file(&stale).expect("remove the previous demo template");
+            }
+        }
         let store = Store::open(&path).expect("open demo store");
         tollgate::demo::write(&store, 42, today()).expect("demo data");
         drop(store);
@@ -844,4 +849,30 @@ fn drill_step_timings() {
         }
         eprintln!("{name}: {:?} per load", start.elapsed() / runs);
     }
+}
+
+#[test]
+fn a_failed_load_says_why_and_r_tries_again() {
+    let (_dir, mut c) = fixture_cockpit();
+    c.act(Action::SelectTab(2));
+    c.act(Action::TabLoadFailed {
+        tab: Tab::UseCases,
+        message: "cannot load Use cases: disk gone".to_string(),
+    });
+    let screen = c.draw(80, 24);
+    assert!(
+        screen.contains("cannot load Use cases: disk gone"),
+        "{screen}"
+    );
+    let effects = c.act(Action::Refresh);
+    assert!(
+        effects.contains(&Effect::Db(Request::UseCases(
+            tollgate::tui::screens::use_cases::Query {
+                today: today(),
+                level: Level::Table { month: None },
+            }
+        ))),
+        "{effects:?}"
+    );
+    assert!(matches!(c.data(), Data::Table(_)));
 }

@@ -160,8 +160,10 @@ impl State {
         }
     }
 
+    /// A load failed: the level shows why, and `r` (a reload of a stale tab) tries again.
     pub fn failed(&mut self, message: String) {
         self.top_mut().data = Load::Failed(message);
+        self.stale = true;
     }
 
     /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App
