@@ -1,7 +1,8 @@
 -- Needs Store::refresh_allocation (the ledger_alloc view). Allocated cost and quantities per day, use case
 -- and row group (provider, item, token type, consumed unit, API key) for ChargePeriodStart in
--- [?, ?). Unallocated rows get the use case 'unallocated'. Quantities are scaled by the share,
--- like the cost, so split rows count once in total.
+-- [$1, $2), of use case $3 (every use case when NULL). Unallocated rows get the use case
+-- 'unallocated'. Quantities are scaled by the share, like the cost, so split rows count once
+-- in total.
 SELECT strftime(l.ChargePeriodStart, '%Y-%m-%d') AS day,
        coalesce(l.x_UseCase, 'unallocated') AS use_case,
        l.ProviderName AS provider,
@@ -15,6 +16,7 @@ SELECT strftime(l.ChargePeriodStart, '%Y-%m-%d') AS day,
        bool_or(l.ConsumedQuantity IS NOT NULL) AS has_quantity,
        bool_or(l.x_Requests IS NOT NULL) AS has_requests
 FROM ledger_alloc l
-WHERE l.ChargePeriodStart >= ? AND l.ChargePeriodStart < ?
+WHERE l.ChargePeriodStart >= $1 AND l.ChargePeriodStart < $2
+  AND ($3 IS NULL OR coalesce(l.x_UseCase, 'unallocated') = $3)
 GROUP BY ALL
 ORDER BY day, use_case, provider, item, token_type, unit, api_key

@@ -391,7 +391,8 @@ fn load_cells(
     let rows = stmt.query_map(
         params![
             from.and_time(NaiveTime::MIN),
-            until.and_time(NaiveTime::MIN)
+            until.and_time(NaiveTime::MIN),
+            use_case
         ],
         |r| {
             Ok((

@@ -45,6 +45,10 @@ pub enum Action {
     ToggleUntagged,
     /// Forecast: switches what-if scenario `n` on or off.
     Toggle(u8),
+    /// Use cases: the month before the one shown.
+    PrevMonth,
+    /// Use cases: the month after the one shown (up to the month in progress).
+    NextMonth,
     /// Syncs every source now, in the background.
     SyncNow,
     /// The background-sync timer fired: sync unless one runs (or this is the demo).

@@ -9,6 +9,7 @@ mod cockpit_export;
 mod cockpit_forecast;
 mod cockpit_gates;
 mod cockpit_sources;
+mod cockpit_use_cases;
 mod common;
 mod config;
 mod credentials;

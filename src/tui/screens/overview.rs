@@ -316,7 +316,7 @@ fn render_use_cases(app: &App, o: &Overview, area: Rect, buf: &mut Buffer) {
 }
 
 /// Month-over-month change with a marker that carries the direction without colour.
-fn mom(cost: Decimal, prior: Option<Decimal>, theme: &Theme) -> (String, Style) {
+pub(crate) fn mom(cost: Decimal, prior: Option<Decimal>, theme: &Theme) -> (String, Style) {
     match change_pct(cost, prior) {
         None if cost.is_zero() => ("–".to_string(), theme.muted()),
         None => ("new".to_string(), theme.budget_warn()),

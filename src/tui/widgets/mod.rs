@@ -1,5 +1,7 @@
 //! Small building blocks shared by the screens.
 
+pub mod filter;
+
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

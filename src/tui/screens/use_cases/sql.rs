@@ -1,0 +1,160 @@
+//! The Use cases tab's own queries over `ledger_alloc`, each filtered in SQL by date range, use
+//! case and slice so a drill step reads only the rows it shows. Callers refresh the allocation
+//! first (the engine functions each level also calls do).
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use duckdb::params;
+use rust_decimal::Decimal;
+
+use super::data::{Slice, SliceLine};
+use crate::money;
+use crate::store::{Store, StoreError};
+
+pub const DAILY_BY_USE_CASE: &str = include_str!("../../../../queries/use_cases_daily.sql");
+pub const SLICES: &str = include_str!("../../../../queries/use_case_slices.sql");
+pub const SLICE_DAILY: &str = include_str!("../../../../queries/use_case_slice_daily.sql");
+
+/// A slice's cost, tokens and requests on one day.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DayValues {
+    pub cost: Decimal,
+    pub tokens: Option<Decimal>,
+    pub requests: Option<Decimal>,
+}
+
+/// Cost per (day, use case) for the days `from..=to`.
+pub fn daily_by_use_case(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<HashMap<(NaiveDate, String), Decimal>, StoreError> {
+    let mut stmt = store.conn().prepare(DAILY_BY_USE_CASE)?;
+    let rows = stmt.query_map(params![midnight(from), after(to)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })?;
+    let mut out = HashMap::new();
+    for row in rows {
+        let (day, use_case, cost) = row?;
+        if let Some(day) = parse_day(&day) {
+            out.insert((day, use_case), number(&cost).unwrap_or_default());
+        }
+    }
+    Ok(out)
+}
+
+/// The slices of use case `id` for ChargePeriodStart in [start, end), largest first, with
+/// exact (unrounded) costs.
+pub fn slices(
+    store: &Store,
+    start: NaiveDateTime,
+    end: NaiveDateTime,
+    id: &str,
+) -> Result<Vec<SliceLine>, StoreError> {
+    let mut stmt = store.conn().prepare(SLICES)?;
+    let rows = stmt.query_map(params![start, end, id], |r| {
+        Ok((
+            Slice {
+                provider: r.get(0)?,
+                item: r.get(1)?,
+                api_key: r.get(2)?,
+            },
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+        ))
+    })?;
+    rows.map(|row| {
+        let (slice, api_key_name, cost, tokens, requests) = row?;
+        Ok(SliceLine {
+            slice,
+            api_key_name,
+            cost: number(&cost).unwrap_or_default(),
+            tokens: tokens.as_deref().and_then(number),
+            requests: requests.as_deref().and_then(number),
+        })
+    })
+    .collect()
+}
+
+/// One slice of use case `id` per day for the days `from..=to` (days without rows left out).
+pub fn slice_daily(
+    store: &Store,
+    from: NaiveDate,
+    to: NaiveDate,
+    id: &str,
+    slice: &Slice,
+) -> Result<BTreeMap<NaiveDate, DayValues>, StoreError> {
+    let mut stmt = store.conn().prepare(SLICE_DAILY)?;
+    let rows = stmt.query_map(
+        params![
+            midnight(from),
+            after(to),
+            id,
+            slice.provider,
+            slice.item,
+            slice.api_key
+        ],
+        |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+            ))
+        },
+    )?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (day, cost, tokens, requests) = row?;
+        if let Some(day) = parse_day(&day) {
+            out.insert(
+                day,
+                DayValues {
+                    cost: number(&cost).unwrap_or_default(),
+                    tokens: tokens.as_deref().and_then(number),
+                    requests: requests.as_deref().and_then(number),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn number(text: &str) -> Option<Decimal> {
+    money::parse(text)
+}
+
+fn parse_day(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+fn midnight(day: NaiveDate) -> NaiveDateTime {
+    day.and_time(NaiveTime::MIN)
+}
+
+/// Midnight after `day` (the exclusive end of a range through `day`).
+fn after(day: NaiveDate) -> NaiveDateTime {
+    midnight(day.succ_opt().unwrap_or(day))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn use_case_queries_prepare() {
+        let store = Store::open_in_memory().expect("store");
+        store.refresh_allocation(&Config::default()).expect("alloc");
+        for q in [DAILY_BY_USE_CASE, SLICES, SLICE_DAILY] {
+            store.conn().prepare(q).expect("prepare");
+        }
+    }
+}
