@@ -1,8 +1,8 @@
--- Needs Store::refresh_allocation (the alloc_daily aggregate). Allocated cost per month and
--- use case of the days in [?, ?); use_case NULL is unallocated.
-SELECT strftime(day, '%Y-%m') AS month, use_case,
-       CAST(sum(cost) AS VARCHAR)
-FROM alloc_daily
-WHERE day >= CAST(? AS DATE) AND day < CAST(? AS DATE)
-GROUP BY month, use_case
-ORDER BY month, use_case NULLS LAST
+-- Needs Store::refresh_allocation (ledger_alloc). Allocated cost per month and use case of the
+-- rows whose ChargePeriodStart is in [?, ?); x_UseCase NULL is unallocated.
+SELECT strftime(ChargePeriodStart, '%Y-%m') AS month, x_UseCase,
+       CAST(sum(x_AllocatedCost) AS VARCHAR)
+FROM ledger_alloc
+WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+GROUP BY month, x_UseCase
+ORDER BY month, x_UseCase NULLS LAST

@@ -6,10 +6,6 @@
 //! use_case, share, category)` that reports join. Shares of a dimension add up to exactly 1,
 //! so use-case totals + unallocated = ledger total to the last digit. Rules apply retroactively:
 //! the table is rebuilt from the config each time.
-//!
-//! With it, the allocated ledger summed per day, use case and row group (`alloc_daily`, see
-//! `queries/alloc_daily.sql`) is built once per allocation: gates, spikes and dependencies read
-//! it instead of each joining the whole ledger through `ledger_alloc` again.
 
 mod category;
 mod rules;
@@ -103,8 +99,6 @@ impl Store {
         self.append_dim_alloc(&fixed)?;
         let weighted = self.usage_weighted(&by_usage)?;
         self.append_dim_alloc(&weighted)?;
-        // The daily aggregate gates, spikes and dependencies read, built once per allocation.
-        self.conn().execute_batch(sql::ALLOC_DAILY)?;
         Ok(fixed.len() + weighted.len())
     }
 

@@ -6,8 +6,6 @@ pub const SETTING_GET: &str = "SELECT value FROM settings WHERE key = ?";
 pub const SETTING_SET: &str = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)";
 pub const DIMENSIONS: &str = include_str!("../../queries/dimensions.sql");
 pub const DIM_ALLOC_TABLE: &str = include_str!("../../queries/dim_alloc.sql");
-/// Built from `ledger_alloc` by `Store::refresh_allocation`, right after `dim_alloc`.
-pub const ALLOC_DAILY: &str = include_str!("../../queries/alloc_daily.sql");
 pub const ALLOC_USAGE_WEIGHTS: &str = include_str!("../../queries/alloc_usage_weights.sql");
 pub const ALLOC_WEIGHTED_MONTHS: &str = include_str!("../../queries/alloc_weighted_months.sql");
 pub const MONTH_TOTALS: &str = include_str!("../../queries/month_totals.sql");
