@@ -5,6 +5,7 @@ mod alloc;
 mod cli;
 mod cockpit;
 mod cockpit_dependencies;
+mod cockpit_e2e;
 mod cockpit_export;
 mod cockpit_forecast;
 mod cockpit_gates;

@@ -166,6 +166,9 @@ impl State {
 
     /// Tags the selected row (keeping its note) and moves on to the next one, like a queue.
     fn tag(&mut self, class: DepClass, ctx: &Ctx<'_>) -> Outcome {
+        if self.data.ready().is_none() {
+            return Outcome::status("the dependencies are still loading; tag again in a moment");
+        }
         let visible = self.visible();
         let Some(dep) = visible.get(self.selected) else {
             return Outcome::status("no dependency selected: nothing to tag");
