@@ -127,3 +127,25 @@ pub fn openai_day(
         key,
     )
 }
+
+/// Whether an external program a test drives (tmux, chromium) is installed. `.ci/run` installs
+/// them and sets `TOLLGATE_REQUIRE_TOOLS=1`, so there a missing one fails the test; elsewhere
+/// (a fresh machine running `cargo test`) the test says what it skipped and how to run it.
+pub fn external_tool(program: &str, debian_package: &str) -> bool {
+    let found = std::process::Command::new("sh")
+        .args(["-c", &format!("command -v {program}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return true;
+    }
+    let hint = format!(
+        "{program} is not installed: `apt-get install -y {debian_package}` (.ci/run installs it)"
+    );
+    assert!(
+        std::env::var("TOLLGATE_REQUIRE_TOOLS").as_deref() != Ok("1"),
+        "{hint}"
+    );
+    eprintln!("SKIPPED: {hint}");
+    false
+}
