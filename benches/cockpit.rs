@@ -18,6 +18,7 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use tollgate::config::Config;
 use tollgate::store::Store;
+use tollgate::tui::screens::use_cases::RowRef;
 use tollgate::tui::{db, Action, App, Effect, Keymap, Tab, Theme};
 
 const REQUEST_ROWS: usize = 1_000_000;
@@ -97,37 +98,75 @@ fn main() {
     let mut app = new_app();
     act(&mut app, &store, &config, Action::Refresh);
 
-    // Drill-down: from the Use cases table, Enter on a row, again on the first row below, and
-    // so on to the deepest level; Esc back up; then the next use case.
+    // Drill-down, as a user walks it: the month's table ([ and ] reload it), Enter on a use
+    // case, Enter on its first provider/model/key slice, Enter on a spike day of that slice
+    // (when it has one) or on the use case's first spike row; Esc back up; the next use case.
     act(
         &mut app,
         &store,
         &config,
         Action::SelectTab(Tab::UseCases.number()),
     );
-    let mut steps: Vec<Vec<Duration>> = vec![Vec::new(); 4];
-    for uc in 0..20 {
-        if uc > 0 {
-            act(&mut app, &store, &config, Action::Down);
+    let mut table = Vec::new();
+    let mut use_case = Vec::new();
+    let mut slice = Vec::new();
+    let mut spike = Vec::new();
+    for _ in 0..5 {
+        for step in [Action::PrevMonth, Action::NextMonth] {
+            let t = Instant::now();
+            act(&mut app, &store, &config, step);
+            table.push(t.elapsed());
         }
-        let mut depth = 0;
-        while depth < steps.len() {
+    }
+    let depth = |app: &App| app.use_cases.frames.len();
+    let select = |app: &mut App, want: &dyn Fn(&RowRef<'_>) -> bool| -> bool {
+        let Some(i) = app.use_cases.top().rows().iter().position(want) else {
+            return false;
+        };
+        app.update(Action::Top);
+        for _ in 0..i {
+            app.update(Action::Down);
+        }
+        true
+    };
+    for uc in 0..20 {
+        app.update(Action::Top);
+        for _ in 0..uc {
+            app.update(Action::Down);
+        }
+        let t = Instant::now();
+        act(&mut app, &store, &config, Action::Enter);
+        use_case.push(t.elapsed());
+        assert_eq!(depth(&app), 2, "Enter opened the use case");
+        if select(&mut app, &|r| matches!(r, RowRef::Spike(_))) {
             let t = Instant::now();
             act(&mut app, &store, &config, Action::Enter);
-            steps[depth].push(t.elapsed());
-            depth += 1;
+            spike.push(t.elapsed());
+            while depth(&app) > 2 {
+                app.update(Action::Back);
+            }
         }
-        for _ in 0..depth {
-            act(&mut app, &store, &config, Action::Back);
+        if select(&mut app, &|r| matches!(r, RowRef::Slice(_))) {
+            let t = Instant::now();
+            act(&mut app, &store, &config, Action::Enter);
+            slice.push(t.elapsed());
+            if select(
+                &mut app,
+                &|r| matches!(r, RowRef::Day(d) if d.spike.is_some()),
+            ) {
+                let t = Instant::now();
+                act(&mut app, &store, &config, Action::Enter);
+                spike.push(t.elapsed());
+            }
+        }
+        while depth(&app) > 1 {
+            app.update(Action::Back);
         }
     }
-    for (level, samples) in steps.into_iter().enumerate() {
-        stats(
-            &format!("drill-down step {} (Enter)", level + 1),
-            samples,
-            50.0,
-        );
-    }
+    stats("use cases table of a month ([ / ])", table, 50.0);
+    stats("drill: use case (provider/model/key)", use_case, 50.0);
+    stats("drill: slice day by day", slice, 50.0);
+    stats("drill: spike explanation", spike, 50.0);
 
     // Render per frame, every tab with its data loaded.
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
