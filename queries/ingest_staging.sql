@@ -1,5 +1,6 @@
 -- Moves staged rows into the ledger, casting money exactly and deriving the dimension key
--- that allocation rules and categories are evaluated on.
+-- that allocation rules and categories are evaluated on. Rows go in by time, so each row group
+-- covers a short period and DuckDB's zone maps skip the groups outside a month or a window.
 INSERT INTO ledger
 SELECT
     CAST(BilledCost AS DECIMAL(18, 9)),
@@ -24,4 +25,5 @@ SELECT
         coalesce(ResourceType, ''), coalesce(SkuId, ''))),
     x_Model, x_TokenType, x_Requests, x_ApiKeyId, x_ApiKeyName, x_RawUsageType,
     COALESCE(x_Unpriced, false)
-FROM staging;
+FROM staging
+ORDER BY ChargePeriodStart, x_RowKey;
