@@ -94,6 +94,28 @@ fn main() {
     }
     stats("first frame (open + overview + render)", first, 200.0);
 
+    // Where the first frame goes: each part on a freshly opened DB.
+    let (mut open, mut alloc, mut report, mut overview) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..5 {
+        let t = Instant::now();
+        let store = Store::open(&path).expect("open");
+        open.push(t.elapsed());
+        let t = Instant::now();
+        store.refresh_allocation(&config).expect("allocation");
+        alloc.push(t.elapsed());
+        let month = tollgate::report::default_month(&store, today()).expect("month");
+        let t = Instant::now();
+        tollgate::report::month_report(&store, &config, month).expect("report");
+        report.push(t.elapsed());
+        let t = Instant::now();
+        tollgate::overview::load(&store, &config, today()).expect("overview");
+        overview.push(t.elapsed());
+    }
+    stats("  part: open the DB file", open, 0.0);
+    stats("  part: build the allocation", alloc, 0.0);
+    stats("  part: month report (allocation built)", report, 0.0);
+    stats("  part: overview load (allocation built)", overview, 0.0);
+
     let store = Store::open(&path).expect("open");
     let mut app = new_app();
     act(&mut app, &store, &config, Action::Refresh);
