@@ -333,6 +333,40 @@ fn a_click_selects_the_breach_under_it() {
     );
 }
 
+/// A long history (hundreds of breaches) scrolls: the selection stays on screen at the bottom,
+/// only the rows on screen are drawn, and a click maps to the row drawn under it.
+#[test]
+fn a_long_breach_list_scrolls_with_the_selection_and_clicks_follow() {
+    let mut data = demo().gates.clone();
+    let first = data.report.breaches[0].clone();
+    data.report.breaches = (0..300)
+        .map(|i| {
+            let mut b = first.clone();
+            b.subject = format!("uc-{i:03}");
+            b.id = format!("G1:uc-{i:03}:2026-10");
+            b
+        })
+        .collect();
+    let mut app = gates_app(&data, (80, 24));
+    for _ in 0..40 {
+        app.update(Action::Down);
+    }
+    assert_eq!(selected_id(&app).as_deref(), Some("G1:uc-040:2026-10"));
+    let screen = draw(&app, 80, 24);
+    let selected_line = screen
+        .lines()
+        .position(|l| l.contains("▶") && l.contains("uc-040"))
+        .unwrap_or_else(|| panic!("the selected breach is on screen:\n{screen}"));
+    assert!(!screen.contains("uc-000"), "scrolled past the first rows");
+    // The row above the selection is the previous breach; clicking it selects it.
+    assert!(screen
+        .lines()
+        .nth(selected_line - 1)
+        .is_some_and(|l| l.contains("uc-039")));
+    app.update(Action::Click(30, selected_line as u16 - 1));
+    assert_eq!(selected_id(&app).as_deref(), Some("G1:uc-039:2026-10"));
+}
+
 // ---- the DB actor ------------------------------------------------------------------------
 
 #[test]

@@ -218,7 +218,11 @@ fn render_table(app: &App, data: &Data, visible: &[&Breach], area: Rect, buf: &m
         Constraint::Length(money_width),
         decision,
     ];
-    let rows = visible.iter().map(|b| {
+    // Rows are built for the window on screen only: a long history has thousands of breaches.
+    let shown = usize::from(area.height.saturating_sub(3));
+    let first = offset(state.selected, shown);
+    let window = &visible[first.min(visible.len())..(first + shown).min(visible.len())];
+    let rows = window.iter().map(|b| {
         let status_style = match b.status {
             Status::Breach => theme.budget_over(),
             Status::Projected => theme.budget_warn(),
@@ -249,10 +253,8 @@ fn render_table(app: &App, data: &Data, visible: &[&Breach], area: Rect, buf: &m
         Cell::from("decision"),
     ])
     .style(theme.muted());
-    let shown = usize::from(area.height.saturating_sub(3));
-    let mut table_state = TableState::default()
-        .with_offset(offset(state.selected, shown))
-        .with_selected(Some(state.selected));
+    let mut table_state =
+        TableState::default().with_selected(Some(state.selected.saturating_sub(first)));
     StatefulWidget::render(
         Table::new(rows, widths)
             .header(header)
