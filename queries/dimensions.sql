@@ -1,18 +1,7 @@
--- The distinct dimensions of the ledger, which allocation rules and categories are evaluated on.
+-- The distinct dimensions of the ledger, which allocation rules and categories are evaluated on
+-- (kept by every write: queries/ledger_dims_rebuild.sql).
 SELECT
-    x_DimKey,
-    any_value(x_Source),
-    any_value(ProviderName),
-    any_value(ServiceName),
-    any_value(ServiceCategory),
-    any_value(ServiceSubcategory),
-    any_value(SubAccountId),
-    max(SubAccountName),
-    any_value(x_ApiKeyId),
-    max(x_ApiKeyName),
-    any_value(x_Model),
-    any_value(Tags),
-    any_value(PricingCategory)
-FROM ledger
-GROUP BY x_DimKey
+    x_DimKey, x_Source, ProviderName, ServiceName, ServiceCategory, ServiceSubcategory,
+    SubAccountId, SubAccountName, x_ApiKeyId, x_ApiKeyName, x_Model, Tags, PricingCategory
+FROM ledger_dims
 ORDER BY x_DimKey

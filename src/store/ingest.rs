@@ -93,6 +93,7 @@ impl Store {
                 replaced += delete_scope(c, scope)?;
             }
             let written = c.execute(sql::INGEST_STAGING, [])?;
+            c.execute_batch(sql::LEDGER_DIMS_REBUILD)?;
             for scope in scopes {
                 let n = match scope {
                     IngestScope::File { file, .. } => c.query_row(

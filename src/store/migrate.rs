@@ -10,6 +10,10 @@ const MIGRATIONS: &[(u32, &str)] = &[
         4,
         include_str!("../../queries/migrations/004_export_packs.sql"),
     ),
+    (
+        5,
+        include_str!("../../queries/migrations/005_ledger_dims.sql"),
+    ),
 ];
 
 impl Store {
@@ -57,7 +61,7 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 4;
+pub const LATEST: u32 = 5;
 
 #[cfg(test)]
 mod tests {

@@ -5,6 +5,7 @@ pub const INGEST_STAGING: &str = include_str!("../../queries/ingest_staging.sql"
 pub const SETTING_GET: &str = "SELECT value FROM settings WHERE key = ?";
 pub const SETTING_SET: &str = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)";
 pub const DIMENSIONS: &str = include_str!("../../queries/dimensions.sql");
+pub const LEDGER_DIMS_REBUILD: &str = include_str!("../../queries/ledger_dims_rebuild.sql");
 pub const DIM_ALLOC_TABLE: &str = include_str!("../../queries/dim_alloc.sql");
 pub const ALLOC_USAGE_WEIGHTS: &str = include_str!("../../queries/alloc_usage_weights.sql");
 pub const ALLOC_WEIGHTED_MONTHS: &str = include_str!("../../queries/alloc_weighted_months.sql");

@@ -216,3 +216,52 @@ fn only_the_view_joins_dim_alloc() {
         );
     }
 }
+
+/// The dimension table that allocation reads is kept by every write: a replaced scope drops the
+/// dimensions only it had, and a DB from before the table existed gets it filled on open.
+#[test]
+fn dimensions_follow_every_write_and_are_backfilled_by_the_migration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("dims.duckdb");
+    let with_model = |source: &str, d: u32, model: &str| {
+        let mut r = row(source, d, "1.00", model);
+        r.model = Some(model.to_string());
+        r
+    };
+    let models = |store: &Store| -> Vec<String> {
+        let mut m: Vec<String> = store
+            .dimensions()
+            .expect("dimensions")
+            .into_iter()
+            .filter_map(|d| d.model)
+            .collect();
+        m.sort();
+        m
+    };
+    {
+        let store = Store::open(&path).expect("open");
+        let scope = IngestScope::Source {
+            source: "openai".into(),
+        };
+        store
+            .ingest_rows(
+                &scope,
+                &[with_model("openai", 1, "a"), with_model("openai", 2, "b")],
+            )
+            .expect("ingest");
+        assert_eq!(models(&store), ["a", "b"]);
+        store
+            .ingest_rows(&scope, &[with_model("openai", 1, "a")])
+            .expect("replace");
+        assert_eq!(models(&store), ["a"], "b went with the replaced rows");
+        // As a DB written before migration 5 would be: no dimension table.
+        store
+            .conn()
+            .execute_batch(
+                "DROP TABLE ledger_dims; DELETE FROM schema_migrations WHERE version = 5",
+            )
+            .expect("downgrade");
+    }
+    let store = Store::open(&path).expect("reopen migrates");
+    assert_eq!(models(&store), ["a"]);
+}
