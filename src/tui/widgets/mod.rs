@@ -7,6 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
+use super::app::Load;
 use super::theme::Theme;
 
 /// A bordered panel with a title.
@@ -43,4 +44,29 @@ pub fn fit(text: &str, width: usize) -> String {
         out.push('…');
     }
     format!("{out:<width$}")
+}
+
+/// The data of `load` when it is ready; otherwise draws the "loading" line or the error (with
+/// how to retry) in a panel titled `title` over `area`, and returns None.
+pub fn ready_or_status<'a, T>(
+    load: &'a Load<T>,
+    title: &str,
+    loading: &str,
+    theme: &Theme,
+    area: Rect,
+    buf: &mut Buffer,
+) -> Option<&'a T> {
+    let text = match load {
+        Load::Ready(data) => return Some(data),
+        Load::Loading => vec![Line::styled(loading.to_string(), theme.muted())],
+        Load::Failed(e) => vec![
+            Line::styled(e.clone(), theme.error()),
+            Line::styled("Press r to retry.", theme.muted()),
+        ],
+    };
+    Paragraph::new(text)
+        .wrap(Wrap { trim: false })
+        .block(panel(title, theme))
+        .render(area, buf);
+    None
 }

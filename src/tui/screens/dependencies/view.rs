@@ -4,14 +4,15 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
 use super::data::Data;
 use super::labels;
 use crate::deps::{DepClass, Dependency};
 use crate::money::usd;
-use crate::tui::app::{App, Load};
+use crate::tui::app::App;
 use crate::tui::theme::Theme;
+use crate::tui::widgets::ready_or_status;
 use crate::tui::widgets::{fit, panel};
 
 /// Columns from which the provider, the review date and the note get their own columns.
@@ -51,24 +52,15 @@ pub fn row_at(body: Rect, rows: usize, selected: usize, y: u16) -> Option<usize>
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let data = match &app.dependencies.data {
-        Load::Ready(d) => d,
-        Load::Loading => {
-            Paragraph::new(Line::styled("Loading the dependencies…", theme.muted()))
-                .block(panel("Dependencies", theme))
-                .render(area, buf);
-            return;
-        }
-        Load::Failed(e) => {
-            Paragraph::new(vec![
-                Line::styled(e.clone(), theme.error()),
-                Line::styled("Press r to retry.", theme.muted()),
-            ])
-            .wrap(Wrap { trim: false })
-            .block(panel("Dependencies", theme))
-            .render(area, buf);
-            return;
-        }
+    let Some(data) = ready_or_status(
+        &app.dependencies.data,
+        "Dependencies",
+        "Loading the dependencies…",
+        theme,
+        area,
+        buf,
+    ) else {
+        return;
     };
     let table = table_area(area);
     let [detail, totals] = Layout::vertical([Constraint::Length(DETAIL), Constraint::Min(0)])

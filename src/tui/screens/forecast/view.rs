@@ -15,8 +15,9 @@ use crate::commands::forecast::probability;
 use crate::forecast::{model, MonthBand};
 use crate::money::{usd, usd_short};
 use crate::month::Month;
-use crate::tui::app::{App, Load};
+use crate::tui::app::App;
 use crate::tui::widgets::panel;
+use crate::tui::widgets::ready_or_status;
 
 /// Columns from which the months table shows full dollar amounts instead of `$20.1K`.
 const WIDE: u16 = 110;
@@ -61,24 +62,15 @@ pub fn row_text(b: &MonthBand) -> String {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let state = &app.forecast;
-    let data = match &state.data {
-        Load::Ready(d) => d,
-        Load::Loading => {
-            Paragraph::new(Line::styled("Computing the forecast…", theme.muted()))
-                .block(panel("Forecast", theme))
-                .render(area, buf);
-            return;
-        }
-        Load::Failed(e) => {
-            Paragraph::new(vec![
-                Line::styled(e.clone(), theme.error()),
-                Line::styled("Press r to retry.", theme.muted()),
-            ])
-            .wrap(Wrap { trim: false })
-            .block(panel("Forecast", theme))
-            .render(area, buf);
-            return;
-        }
+    let Some(data) = ready_or_status(
+        &state.data,
+        "Forecast",
+        "Computing the forecast…",
+        theme,
+        area,
+        buf,
+    ) else {
+        return;
     };
     let f = &data.detailed.forecast;
     if f.forecast.is_empty() {

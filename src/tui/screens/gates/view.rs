@@ -4,15 +4,16 @@
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget};
 
 use super::data::Data;
 use super::labels;
 use crate::gates::{Breach, Status};
 use crate::money::usd;
-use crate::tui::app::{App, Load};
+use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::panel;
+use crate::tui::widgets::ready_or_status;
 
 /// Columns from which the gate's title and who decided show in the table.
 const WIDE: u16 = 110;
@@ -55,24 +56,9 @@ pub fn row_at(body: Rect, rows: usize, selected: usize, y: u16) -> Option<usize>
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let state = &app.gates;
-    let data = match &state.data {
-        Load::Ready(d) => d,
-        Load::Loading => {
-            Paragraph::new(Line::styled("Loading the gates…", theme.muted()))
-                .block(panel("Gates", theme))
-                .render(area, buf);
-            return;
-        }
-        Load::Failed(e) => {
-            Paragraph::new(vec![
-                Line::styled(e.clone(), theme.error()),
-                Line::styled("Press r to retry.", theme.muted()),
-            ])
-            .wrap(Wrap { trim: false })
-            .block(panel("Gates", theme))
-            .render(area, buf);
-            return;
-        }
+    let Some(data) = ready_or_status(&state.data, "Gates", "Loading the gates…", theme, area, buf)
+    else {
+        return;
     };
     let visible = state.visible();
     let table = table_area(area, visible.len());

@@ -9,10 +9,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
 use super::data::SourceRow;
-use crate::tui::app::{App, Load};
+use crate::tui::app::App;
 use crate::tui::background::thousands;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::panel;
+use crate::tui::widgets::ready_or_status;
 
 /// Rows of the detail panel, borders included.
 const DETAIL_HEIGHT: u16 = 8;
@@ -72,24 +73,15 @@ fn behind(s: &SourceRow) -> String {
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
     let state = &app.sources;
-    let data = match &state.data {
-        Load::Ready(d) => d,
-        Load::Loading => {
-            Paragraph::new(Line::styled("Loading the sources…", theme.muted()))
-                .block(panel("Sources", theme))
-                .render(area, buf);
-            return;
-        }
-        Load::Failed(e) => {
-            Paragraph::new(vec![
-                Line::styled(e.clone(), theme.error()),
-                Line::styled("Press r to retry.", theme.muted()),
-            ])
-            .wrap(Wrap { trim: false })
-            .block(panel("Sources", theme))
-            .render(area, buf);
-            return;
-        }
+    let Some(data) = ready_or_status(
+        &state.data,
+        "Sources",
+        "Loading the sources…",
+        theme,
+        area,
+        buf,
+    ) else {
+        return;
     };
     let [table_area, detail_area] = layout(area);
     let visible = state.visible();
