@@ -1,6 +1,6 @@
--- The months in which each usage-weighted dimension has rows.
-SELECT l.x_DimKey, strftime(l.ChargePeriodStart, '%Y-%m') AS month
-FROM ledger l
-JOIN weighted_dims w ON w.x_DimKey = l.x_DimKey
-GROUP BY l.x_DimKey, month
-ORDER BY l.x_DimKey, month
+-- The months in which each usage-weighted dimension has rows (from the monthly rollup).
+SELECT m.x_DimKey, strftime(m.month, '%Y-%m') AS month
+FROM ledger_monthly m
+JOIN weighted_dims w ON w.x_DimKey = m.x_DimKey
+GROUP BY m.x_DimKey, m.month
+ORDER BY m.x_DimKey, month

@@ -1,4 +1,5 @@
-SELECT strftime(ChargePeriodStart, '%Y-%m') AS month, CAST(sum(EffectiveCost) AS VARCHAR)
-FROM ledger
+-- Ledger total per month (from the monthly rollup).
+SELECT strftime(month, '%Y-%m') AS m, CAST(sum(EffectiveCost) AS VARCHAR)
+FROM ledger_monthly
 GROUP BY month
 ORDER BY month

@@ -1,1 +1,5 @@
-SELECT use_case, metric, CAST(value AS VARCHAR) FROM outcomes WHERE month = ? ORDER BY use_case, metric
+-- Outcome values of the month $1 (every month when NULL).
+SELECT month, use_case, metric, CAST(value AS VARCHAR)
+FROM outcomes
+WHERE $1 IS NULL OR month = $1
+ORDER BY month, use_case, metric

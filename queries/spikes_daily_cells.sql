@@ -2,17 +2,17 @@
 -- and row group (provider, item, token type, consumed unit, API key) for ChargePeriodStart in
 -- [$1, $2), of use case $3 (every use case when NULL). Unallocated rows get the use case
 -- 'unallocated'. Quantities are scaled by the share, like the cost, so split rows count once
--- in total.
-SELECT strftime(l.ChargePeriodStart, '%Y-%m-%d') AS day,
+-- in total. Money and quantities come back as DECIMAL (read exactly, no text round trip).
+SELECT CAST(l.ChargePeriodStart AS DATE) AS day,
        coalesce(l.x_UseCase, 'unallocated') AS use_case,
        l.ProviderName AS provider,
        coalesce(nullif(l.x_Model, ''), nullif(l.ResourceId, ''), l.ServiceName) AS item,
        coalesce(l.x_TokenType, '') AS token_type,
        coalesce(l.ConsumedUnit, '') AS unit,
        coalesce(l.x_ApiKeyId, '') AS api_key,
-       CAST(sum(l.x_AllocatedCost) AS VARCHAR) AS cost,
-       CAST(coalesce(sum(CAST(l.ConsumedQuantity AS DECIMAL(38, 6)) * l.x_Share), 0) AS VARCHAR) AS quantity,
-       CAST(coalesce(sum(CAST(l.x_Requests AS DECIMAL(38, 0)) * l.x_Share), 0) AS VARCHAR) AS requests,
+       sum(l.x_AllocatedCost) AS cost,
+       coalesce(sum(CAST(l.ConsumedQuantity AS DECIMAL(38, 6)) * l.x_Share), 0) AS quantity,
+       coalesce(sum(CAST(l.x_Requests AS DECIMAL(38, 0)) * l.x_Share), 0) AS requests,
        bool_or(l.ConsumedQuantity IS NOT NULL) AS has_quantity,
        bool_or(l.x_Requests IS NOT NULL) AS has_requests
 FROM ledger_alloc l

@@ -64,6 +64,9 @@ pub struct MonthAllocation {
     pub by_category: HashMap<String, Decimal>,
 }
 
+/// Outcome values of one month: (use_case, metric) -> value.
+pub type Outcomes = HashMap<(String, String), Decimal>;
+
 impl Store {
     /// Requires [`Store::refresh_allocation`] to have run for the current config.
     pub fn month_allocation(&self, month: Month) -> Result<MonthAllocation, StoreError> {
@@ -71,13 +74,13 @@ impl Store {
             total: self.month_total(month)?,
             ..Default::default()
         };
-        for (uc, cost) in self.pairs(sql::MONTH_BY_USE_CASE, month)? {
+        for (uc, cost) in self.pairs(sql::MONTH_ROLLUP_BY_USE_CASE, month)? {
             match uc {
                 Some(u) => *out.by_use_case.entry(u).or_default() += cost,
                 None => out.unallocated += cost,
             }
         }
-        for (cat, cost) in self.pairs(sql::MONTH_BY_CATEGORY, month)? {
+        for (cat, cost) in self.pairs(sql::MONTH_ROLLUP_BY_CATEGORY, month)? {
             *out.by_category.entry(cat.unwrap_or_default()).or_default() += cost;
         }
         Ok(out)
@@ -85,13 +88,13 @@ impl Store {
 
     pub fn month_total(&self, month: Month) -> Result<Decimal, StoreError> {
         let (start, end) = month.bounds();
-        let text: String = self
-            .conn()
-            .query_row(sql::MONTH_TOTALS, params![start, end], |r| r.get(0))?;
+        let text: String =
+            self.conn()
+                .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| r.get(0))?;
         Ok(money::parse(&text).unwrap_or_default())
     }
 
-    /// `(name, cost)` pairs from a month query taking `[start, end)`.
+    /// `(name, cost)` pairs from a month query taking `[start, end)` (the month's bounds).
     pub fn pairs(
         &self,
         query: &str,
@@ -116,19 +119,37 @@ impl Store {
     }
 
     /// Outcome values of a month: (use_case, metric) -> value.
-    pub fn outcomes(&self, month: Month) -> Result<HashMap<(String, String), Decimal>, StoreError> {
+    pub fn outcomes(&self, month: Month) -> Result<Outcomes, StoreError> {
+        Ok(self
+            .outcomes_by_month(Some(month))?
+            .remove(&month)
+            .unwrap_or_default())
+    }
+
+    /// Outcome values of every month (or of `only` that one), in one query: month ->
+    /// (use_case, metric) -> value.
+    pub fn outcomes_by_month(
+        &self,
+        only: Option<Month>,
+    ) -> Result<HashMap<Month, Outcomes>, StoreError> {
         let mut stmt = self.conn().prepare(sql::OUTCOMES_FOR_MONTH)?;
-        let rows = stmt.query_map([month.to_string()], |r| {
+        let rows = stmt.query_map([only.map(|m| m.to_string())], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
             ))
         })?;
-        let mut out = HashMap::new();
+        let mut out: HashMap<Month, Outcomes> = HashMap::new();
         for r in rows {
-            let (u, m, v) = r?;
-            out.insert((u, m), money::parse(&v).unwrap_or_default());
+            let (month, u, m, v) = r?;
+            let Ok(month) = month.parse::<Month>() else {
+                continue;
+            };
+            out.entry(month)
+                .or_default()
+                .insert((u, m), money::parse(&v).unwrap_or_default());
         }
         Ok(out)
     }
@@ -145,7 +166,7 @@ pub fn month_report(
     let (currency, unpriced): (String, String) =
         store
             .conn()
-            .query_row(sql::MONTH_TOTALS, params![start, end], |r| {
+            .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| {
                 Ok((r.get(4)?, r.get(3)?))
             })?;
     let alloc = store.month_allocation(month)?;
@@ -153,7 +174,7 @@ pub fn month_report(
     let outcomes = store.outcomes(month)?;
 
     // Providers, rounded to add up to the total.
-    let providers = store.pairs(sql::MONTH_BY_PROVIDER, month)?;
+    let providers = store.pairs(sql::MONTH_ROLLUP_BY_PROVIDER, month)?;
     let rounded = cents_summing_to(
         &providers.iter().map(|p| p.1).collect::<Vec<_>>(),
         alloc.total,

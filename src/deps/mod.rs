@@ -213,6 +213,7 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
     let rows = stmt.query_map(
         params![
             window_start.and_time(NaiveTime::MIN),
+            window_end.and_time(NaiveTime::MIN),
             window_end.and_time(NaiveTime::MIN)
         ],
         |r| {

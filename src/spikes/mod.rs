@@ -20,7 +20,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::money::{self, cents, serialize_usd};
+use crate::money::{cents, serialize_usd};
 use crate::store::{Store, StoreError};
 
 pub use decompose::{decompose, Cell, Effects};
@@ -396,7 +396,7 @@ fn load_cells(
         ],
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(0)?,
                 r.get::<_, String>(1)?,
                 Group {
                     provider: r.get(2)?,
@@ -406,9 +406,9 @@ fn load_cells(
                     api_key: r.get(6)?,
                 },
                 [
-                    r.get::<_, String>(7)?,
-                    r.get::<_, String>(8)?,
-                    r.get::<_, String>(9)?,
+                    r.get::<_, Decimal>(7)?,
+                    r.get::<_, Decimal>(8)?,
+                    r.get::<_, Decimal>(9)?,
                 ],
                 r.get::<_, bool>(10)?,
                 r.get::<_, bool>(11)?,
@@ -421,17 +421,13 @@ fn load_cells(
         if use_case.is_some_and(|u| u != uc) {
             continue;
         }
-        let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
-            continue;
-        };
-        let num = |s: &str| money::parse(s).unwrap_or_default();
         out.push(CellRow {
             day,
             use_case: uc,
             group,
-            cost: num(&cost),
-            quantity: num(&quantity),
-            requests: num(&requests),
+            cost,
+            quantity,
+            requests,
             has_quantity,
             has_requests,
         });

@@ -89,11 +89,15 @@ impl Store {
             for scope in scopes {
                 check_staged(c, scope, scopes.len() == 1)?;
             }
+            // The (source, month) pairs this write touches: the monthly rollup of each is rebuilt.
+            c.execute_batch(ROLLUP_SCOPE_STAGED)?;
             for scope in scopes {
-                replaced += delete_scope(c, scope)?;
+                on_scope(c, scope, ROLLUP_SCOPE_REPLACED)?;
+                replaced += on_scope(c, scope, "DELETE FROM ledger")?;
             }
             let written = c.execute(sql::INGEST_STAGING, [])?;
             c.execute_batch(sql::LEDGER_DIMS_REBUILD)?;
+            c.execute_batch(sql::LEDGER_MONTHLY_REBUILD)?;
             for scope in scopes {
                 let n = match scope {
                     IngestScope::File { file, .. } => c.query_row(
@@ -208,16 +212,29 @@ fn check_staged(c: &Connection, scope: &IngestScope, only: bool) -> Result<(), I
     Ok(())
 }
 
-fn delete_scope(c: &Connection, scope: &IngestScope) -> Result<usize, IngestError> {
+/// The months of the staged rows, as the monthly rollup keys them.
+const ROLLUP_SCOPE_STAGED: &str = "CREATE OR REPLACE TEMP TABLE rollup_scope AS \
+     SELECT DISTINCT x_Source, CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM staging";
+/// The months of the ledger rows a scope replaces (completed by [`on_scope`]).
+const ROLLUP_SCOPE_REPLACED: &str = "INSERT INTO rollup_scope \
+     SELECT DISTINCT x_Source, CAST(date_trunc('month', ChargePeriodStart) AS DATE) FROM ledger";
+
+/// Runs `head` (a statement over `ledger`) restricted to the ledger rows of `scope`.
+fn on_scope(c: &Connection, scope: &IngestScope, head: &str) -> Result<usize, IngestError> {
     Ok(match scope {
         IngestScope::Window { source, start, end } => c.execute(
-            "DELETE FROM ledger WHERE x_Source = ? AND ChargePeriodStart >= ? AND ChargePeriodStart < ?",
+            &format!(
+                "{head} WHERE x_Source = ? AND ChargePeriodStart >= ? AND ChargePeriodStart < ?"
+            ),
             params![source, start, end],
         )?,
-        IngestScope::File { source, file, .. } => {
-            c.execute("DELETE FROM ledger WHERE x_Source = ? AND x_SourceFile = ?", params![source, file])?
+        IngestScope::File { source, file, .. } => c.execute(
+            &format!("{head} WHERE x_Source = ? AND x_SourceFile = ?"),
+            params![source, file],
+        )?,
+        IngestScope::Source { source } => {
+            c.execute(&format!("{head} WHERE x_Source = ?"), [source])?
         }
-        IngestScope::Source { source } => c.execute("DELETE FROM ledger WHERE x_Source = ?", [source])?,
     })
 }
 

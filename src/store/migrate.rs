@@ -2,17 +2,34 @@
 
 use super::{Result, Store, StoreError};
 
-const MIGRATIONS: &[(u32, &str)] = &[
-    (1, include_str!("../../queries/migrations/001_ledger.sql")),
-    (2, include_str!("../../queries/migrations/002_prices.sql")),
-    (3, include_str!("../../queries/migrations/003_gates.sql")),
+/// Each migration is one or more SQL batches run in order in one transaction (a backfill can
+/// reuse the statement a write runs, e.g. the monthly rollup's rebuild).
+const MIGRATIONS: &[(u32, &[&str])] = &[
+    (
+        1,
+        &[include_str!("../../queries/migrations/001_ledger.sql")],
+    ),
+    (
+        2,
+        &[include_str!("../../queries/migrations/002_prices.sql")],
+    ),
+    (3, &[include_str!("../../queries/migrations/003_gates.sql")]),
     (
         4,
-        include_str!("../../queries/migrations/004_export_packs.sql"),
+        &[include_str!(
+            "../../queries/migrations/004_export_packs.sql"
+        )],
     ),
     (
         5,
-        include_str!("../../queries/migrations/005_ledger_dims.sql"),
+        &[include_str!("../../queries/migrations/005_ledger_dims.sql")],
+    ),
+    (
+        6,
+        &[
+            include_str!("../../queries/migrations/006_ledger_monthly.sql"),
+            super::sql::LEDGER_MONTHLY_REBUILD,
+        ],
     ),
 ];
 
@@ -34,9 +51,11 @@ impl Store {
                 known,
             });
         }
-        for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        for (version, batches) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
             self.in_transaction(|c| {
-                c.execute_batch(sql)?;
+                for sql in batches.iter() {
+                    c.execute_batch(sql)?;
+                }
                 c.execute(
                     "INSERT INTO schema_migrations VALUES (?, now()::TIMESTAMP)",
                     [version],
@@ -61,7 +80,7 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 5;
+pub const LATEST: u32 = 6;
 
 #[cfg(test)]
 mod tests {

@@ -6,6 +6,7 @@ pub const SETTING_GET: &str = "SELECT value FROM settings WHERE key = ?";
 pub const SETTING_SET: &str = "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)";
 pub const DIMENSIONS: &str = include_str!("../../queries/dimensions.sql");
 pub const LEDGER_DIMS_REBUILD: &str = include_str!("../../queries/ledger_dims_rebuild.sql");
+pub const LEDGER_MONTHLY_REBUILD: &str = include_str!("../../queries/ledger_monthly_rebuild.sql");
 pub const DIM_ALLOC_TABLE: &str = include_str!("../../queries/dim_alloc.sql");
 pub const ALLOC_USAGE_WEIGHTS: &str = include_str!("../../queries/alloc_usage_weights.sql");
 pub const ALLOC_WEIGHTED_MONTHS: &str = include_str!("../../queries/alloc_weighted_months.sql");
@@ -13,6 +14,14 @@ pub const MONTH_TOTALS: &str = include_str!("../../queries/month_totals.sql");
 pub const MONTH_BY_PROVIDER: &str = include_str!("../../queries/month_by_provider.sql");
 pub const MONTH_BY_CATEGORY: &str = include_str!("../../queries/month_by_category.sql");
 pub const MONTH_BY_USE_CASE: &str = include_str!("../../queries/month_by_use_case.sql");
+/// The month_* queries over the monthly rollup, for whole months: `[start, end)` month starts.
+pub const MONTH_ROLLUP_TOTALS: &str = include_str!("../../queries/month_rollup_totals.sql");
+pub const MONTH_ROLLUP_BY_PROVIDER: &str =
+    include_str!("../../queries/month_rollup_by_provider.sql");
+pub const MONTH_ROLLUP_BY_CATEGORY: &str =
+    include_str!("../../queries/month_rollup_by_category.sql");
+pub const MONTH_ROLLUP_BY_USE_CASE: &str =
+    include_str!("../../queries/month_rollup_by_use_case.sql");
 pub const MONTHLY_TOTALS: &str = include_str!("../../queries/monthly_totals.sql");
 pub const DAILY_TOTALS: &str = include_str!("../../queries/daily_totals.sql");
 pub const OUTCOMES_FOR_MONTH: &str = include_str!("../../queries/outcomes_for_month.sql");
@@ -27,6 +36,8 @@ pub const ALL: &[(&str, &str)] = &[
     ("daily_totals", DAILY_TOTALS),
     ("month_totals", MONTH_TOTALS),
     ("month_by_provider", MONTH_BY_PROVIDER),
+    ("month_rollup_totals", MONTH_ROLLUP_TOTALS),
+    ("month_rollup_by_provider", MONTH_ROLLUP_BY_PROVIDER),
     ("outcomes_for_month", OUTCOMES_FOR_MONTH),
     ("latest_month", LATEST_MONTH),
 ];

@@ -207,3 +207,47 @@ fn large_rows_allocate_exactly() {
     // Pinecone split 10:30 by tokens: a 13888.8875, b 41666.6625
     assert_eq!(cost(&r, "b"), d("54012.34"));
 }
+
+/// Reports of whole months read the monthly rollup; sums over the ledger rows of the same
+/// months must be equal to the last digit, with usage-weighted splits in play.
+#[test]
+fn rollup_month_queries_equal_the_ledger_rows() {
+    use tollgate::store::sql;
+    let store = ledger();
+    let config = tollgate::config::parse(CONFIG, "t.toml").expect("config");
+    store.refresh_allocation(&config).expect("allocation");
+    let rows = |query: &str, month: &str| -> Vec<String> {
+        let (start, end) = month.parse::<tollgate::month::Month>().expect("m").bounds();
+        let mut stmt = store.conn().prepare(query).expect("prepare");
+        let n = stmt.column_count();
+        let mut out = Vec::new();
+        let mut rows = stmt.query(duckdb::params![start, end]).expect("query");
+        while let Some(r) = rows.next().expect("row") {
+            let cells: Vec<String> = (0..n)
+                .map(|i| match r.get_ref(i).expect("cell") {
+                    duckdb::types::ValueRef::Null => "NULL".to_string(),
+                    duckdb::types::ValueRef::Text(t) => String::from_utf8_lossy(t).to_string(),
+                    v => format!("{:?}", v.to_owned()),
+                })
+                .collect();
+            out.push(cells.join("|"));
+        }
+        out
+    };
+    for month in ["2026-08", "2026-09", "2026-10", "2026-11"] {
+        for (rollup, ledger) in [
+            (sql::MONTH_ROLLUP_TOTALS, sql::MONTH_TOTALS),
+            (sql::MONTH_ROLLUP_BY_PROVIDER, sql::MONTH_BY_PROVIDER),
+            (sql::MONTH_ROLLUP_BY_CATEGORY, sql::MONTH_BY_CATEGORY),
+            (sql::MONTH_ROLLUP_BY_USE_CASE, sql::MONTH_BY_USE_CASE),
+        ] {
+            let want = rows(ledger, month);
+            assert_eq!(rows(rollup, month), want, "{month}: {rollup}");
+        }
+    }
+    let by_use_case = rows(sql::MONTH_ROLLUP_BY_USE_CASE, "2026-09");
+    assert!(
+        by_use_case.len() >= 3,
+        "the split gave several use cases: {by_use_case:?}"
+    );
+}

@@ -258,10 +258,102 @@ fn dimensions_follow_every_write_and_are_backfilled_by_the_migration() {
         store
             .conn()
             .execute_batch(
-                "DROP TABLE ledger_dims; DELETE FROM schema_migrations WHERE version = 5",
+                "DROP TABLE ledger_monthly; DROP TABLE ledger_dims; \
+                 DELETE FROM schema_migrations WHERE version >= 5",
             )
             .expect("downgrade");
     }
     let store = Store::open(&path).expect("reopen migrates");
     assert_eq!(models(&store), ["a"]);
+}
+
+/// The monthly rollup, summed per (source, month) as text, next to the same sums computed from
+/// the ledger rows: they must always be equal.
+fn rollup_vs_ledger(store: &Store) -> (Vec<String>, Vec<String>) {
+    let q = |sql: &str| -> Vec<String> {
+        let mut stmt = store.conn().prepare(sql).expect("prepare");
+        stmt.query_map([], |r| r.get::<_, String>(0))
+            .expect("query")
+            .map(|r| r.expect("row"))
+            .collect()
+    };
+    (
+        q("SELECT concat_ws('/', x_Source, month, x_DimKey, sum(EffectiveCost), sum(BilledCost), \
+                 sum(x_RowCount), min(x_FirstStart)) AS k \
+           FROM ledger_monthly GROUP BY x_Source, month, x_DimKey ORDER BY k"),
+        q("SELECT concat_ws('/', x_Source, month, x_DimKey, sum(CAST(EffectiveCost AS DECIMAL(38, 9))), \
+                 sum(CAST(BilledCost AS DECIMAL(38, 9))), count(*), min(ChargePeriodStart)) AS k \
+           FROM (SELECT *, CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM ledger) \
+           GROUP BY x_Source, month, x_DimKey ORDER BY k"),
+    )
+}
+
+#[test]
+fn monthly_rollup_follows_every_write_and_is_backfilled_by_the_migration() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("rollup.duckdb");
+    {
+        let store = Store::open(&path).expect("open");
+        // 40 days from September 1st span two months; two sources.
+        let rows = |source: &str, cost: &str| -> Vec<LedgerRow> {
+            (0..40)
+                .map(|d| {
+                    let mut r = row(source, 1, cost, &format!("{source}-{d}"));
+                    r.charge_period_start = day(1) + chrono::Duration::days(d);
+                    r.charge_period_end = r.charge_period_start + chrono::Duration::days(1);
+                    r
+                })
+                .collect()
+        };
+        for source in ["openai", "anthropic"] {
+            store
+                .ingest_rows(
+                    &IngestScope::Source {
+                        source: source.into(),
+                    },
+                    &rows(source, "1.25"),
+                )
+                .expect("ingest");
+        }
+        let (rollup, ledger) = rollup_vs_ledger(&store);
+        assert_eq!(rollup, ledger);
+        assert!(rollup.len() >= 4, "two sources x two months: {rollup:?}");
+
+        // A window that removes every row of its month, and one that changes a few days.
+        let first = rows("openai", "1.25")[0].charge_period_start;
+        store
+            .ingest_rows(
+                &IngestScope::Window {
+                    source: "openai".into(),
+                    start: first,
+                    end: first + chrono::Duration::days(3),
+                },
+                &[row("openai", 1, "7.00", "openai-1")],
+            )
+            .expect("window");
+        let (rollup, ledger) = rollup_vs_ledger(&store);
+        assert_eq!(rollup, ledger, "after a window replace");
+        store
+            .ingest_rows(
+                &IngestScope::Source {
+                    source: "anthropic".into(),
+                },
+                &[],
+            )
+            .expect("source emptied");
+        let (rollup, ledger) = rollup_vs_ledger(&store);
+        assert_eq!(rollup, ledger, "after a source lost every row");
+        assert!(rollup.iter().all(|k| !k.starts_with("anthropic/")));
+        // As a DB written before migration 6 would be: no rollup table.
+        store
+            .conn()
+            .execute_batch(
+                "DROP TABLE ledger_monthly; DELETE FROM schema_migrations WHERE version >= 6",
+            )
+            .expect("downgrade");
+    }
+    let store = Store::open(&path).expect("reopen migrates");
+    let (rollup, ledger) = rollup_vs_ledger(&store);
+    assert_eq!(rollup, ledger, "backfilled");
+    assert!(!rollup.is_empty());
 }

@@ -284,7 +284,7 @@ fn load_table(
     let prior_unallocated = if prior_total.is_zero() {
         None
     } else {
-        let by_use_case = store.pairs(crate::store::sql::MONTH_BY_USE_CASE, month.prev())?;
+        let by_use_case = store.pairs(crate::store::sql::MONTH_ROLLUP_BY_USE_CASE, month.prev())?;
         Some(cents(
             by_use_case
                 .iter()
