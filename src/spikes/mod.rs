@@ -151,13 +151,8 @@ struct Group {
 }
 
 impl Group {
-    fn cell(&self) -> (String, String, String, String) {
-        (
-            self.provider.clone(),
-            self.item.clone(),
-            self.token_type.clone(),
-            self.unit.clone(),
-        )
+    fn cell(&self) -> (&str, &str, &str, &str) {
+        (&self.provider, &self.item, &self.token_type, &self.unit)
     }
 }
 
@@ -242,7 +237,7 @@ fn use_case_spikes(
 ) -> Vec<Spike> {
     let mut daily: HashMap<NaiveDate, Decimal> = HashMap::new();
     let mut by_day: HashMap<NaiveDate, Vec<&CellRow>> = HashMap::new();
-    let mut measures: HashMap<(String, String, String, String), (bool, bool)> = HashMap::new();
+    let mut measures: HashMap<(&str, &str, &str, &str), (bool, bool)> = HashMap::new();
     for r in rows {
         *daily.entry(r.day).or_default() += r.cost;
         by_day.entry(r.day).or_default().push(r);
@@ -324,7 +319,7 @@ fn explain(
     }
 
     // Decomposition cells: the groups without the API key.
-    let mut cells: BTreeMap<(String, String, String, String), Cell> = BTreeMap::new();
+    let mut cells: BTreeMap<(&str, &str, &str, &str), Cell> = BTreeMap::new();
     for (g, v) in &groups {
         let c = cells.entry(g.cell()).or_insert_with(|| Cell {
             unit: unit_label(measure(g), &g.unit),
