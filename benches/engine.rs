@@ -3,80 +3,19 @@
 //! measurement starts from a fresh ledger write, so the allocation is rebuilt inside it).
 //! Run with `cargo bench --bench engine` (release profile).
 
+// The cockpit bench uses the request-level rows of the same generator; this one does not.
+#[allow(dead_code)]
+#[path = "support/scale.rs"]
+mod scale;
+
 use chrono::{Duration, NaiveDate};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
-use rust_decimal::Decimal;
-use tollgate::normalize::{Charge, LedgerRow};
+use tollgate::normalize::LedgerRow;
 use tollgate::store::{IngestScope, Store};
-
-const USE_CASES: usize = 200;
-const DAYS: i64 = 3 * 365;
-
-fn config() -> tollgate::config::Config {
-    let kinds = ["feature", "pilot", "platform", "experiment"];
-    let mut text = String::new();
-    for i in 0..USE_CASES {
-        text.push_str(&format!(
-            "[[use_cases]]\nid = \"uc{i}\"\nname = \"Use case {i}\"\nkind = \"{}\"\noutcome = \"wau\"\n\n",
-            kinds[i % 4]
-        ));
-    }
-    for i in 0..USE_CASES {
-        text.push_str(&format!(
-            "[[rules]]\nuse_case = \"uc{i}\"\nmatch = {{ sub_account = \"proj_{i}\" }}\n\n"
-        ));
-    }
-    tollgate::config::parse(&text, "bench").expect("config")
-}
-
-fn rows(today: NaiveDate) -> Vec<LedgerRow> {
-    let first = today - Duration::days(DAYS);
-    let mut rows = Vec::with_capacity(USE_CASES * DAYS as usize);
-    for i in 0..USE_CASES {
-        let sub = format!("proj_{i}");
-        for d in 0..DAYS {
-            let start = (first + Duration::days(d)).and_hms_opt(0, 0, 0).expect("t");
-            // growth ~3.8x a year, a weekly wobble, and a spike now and then
-            let base = 5.0 + (i % 17) as f64;
-            let growth = (1.0 + 0.0037f64).powi(d as i32);
-            let wobble = 1.0 + 0.1 * ((d % 7) as f64 / 7.0);
-            let spike = if (d + i as i64) % 97 == 0 { 5.0 } else { 1.0 };
-            let cents = (base * growth * wobble * spike * 100.0).round() as i64;
-            let mut r = LedgerRow::new(
-                Charge {
-                    source: "bench",
-                    provider: if i % 3 == 0 { "Anthropic" } else { "OpenAI" },
-                    service: "API",
-                    service_category: "AI and Machine Learning",
-                    service_subcategory: Some("Generative AI"),
-                    start,
-                    end: start + Duration::days(1),
-                    cost: Decimal::new(cents, 2),
-                },
-                &[&sub],
-            );
-            r.sub_account_id = Some(sub.clone());
-            r.model = Some(format!("model-{}", i % 5));
-            r.token_type = Some("input".to_string());
-            r.consumed_quantity = Some(Decimal::from(cents * 1000));
-            r.consumed_unit = Some("Tokens".to_string());
-            r.requests = Some(cents / 10);
-            rows.push(r);
-        }
-    }
-    rows
-}
 
 fn ledger(rows: &[LedgerRow]) -> Store {
     let store = Store::open_in_memory().expect("store");
-    store
-        .ingest_rows(
-            &IngestScope::Source {
-                source: "bench".into(),
-            },
-            rows,
-        )
-        .expect("ingest");
+    scale::ingest(&store, rows);
     store
 }
 
@@ -109,8 +48,8 @@ fn resync_last_day(store: &Store, rows: &[LedgerRow]) {
 
 fn bench(c: &mut Criterion) {
     let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
-    let config = config();
-    let rows = rows(today);
+    let config = scale::config();
+    let rows = scale::daily_rows(today);
     let store = ledger(&rows);
     let fresh = || resync_last_day(&store, &rows);
     let mut g = c.benchmark_group("engine");

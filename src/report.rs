@@ -62,6 +62,9 @@ pub struct MonthAllocation {
     pub by_use_case: HashMap<String, Decimal>,
     pub unallocated: Decimal,
     pub by_category: HashMap<String, Decimal>,
+    /// Tokens without a price (they cost $0 in the ledger until one is known).
+    pub unpriced_tokens: Decimal,
+    pub currency: String,
 }
 
 /// Outcome values of one month: (use_case, metric) -> value.
@@ -69,23 +72,41 @@ pub type Outcomes = HashMap<(String, String), Decimal>;
 
 impl Store {
     /// Requires [`Store::refresh_allocation`] to have run for the current config.
+    /// The month's totals and allocation (two queries over the monthly rollup).
     pub fn month_allocation(&self, month: Month) -> Result<MonthAllocation, StoreError> {
+        let (start, end) = month.bounds();
+        let (total, unpriced, currency): (String, String, String) =
+            self.conn()
+                .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| {
+                    Ok((r.get(0)?, r.get(3)?, r.get(4)?))
+                })?;
         let mut out = MonthAllocation {
-            total: self.month_total(month)?,
+            total: money::parse(&total).unwrap_or_default(),
+            unpriced_tokens: money::parse(&unpriced).unwrap_or_default(),
+            currency,
             ..Default::default()
         };
-        for (uc, cost) in self.pairs(sql::MONTH_ROLLUP_BY_USE_CASE, month)? {
-            match uc {
+        let mut stmt = self.conn().prepare(sql::MONTH_ROLLUP_ALLOCATION)?;
+        let rows = stmt.query_map(params![start, end], |r| {
+            Ok((
+                r.get::<_, Option<String>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?;
+        for row in rows {
+            let (use_case, category, cost) = row?;
+            let cost = money::parse(&cost).unwrap_or_default();
+            match use_case {
                 Some(u) => *out.by_use_case.entry(u).or_default() += cost,
                 None => out.unallocated += cost,
             }
-        }
-        for (cat, cost) in self.pairs(sql::MONTH_ROLLUP_BY_CATEGORY, month)? {
-            *out.by_category.entry(cat.unwrap_or_default()).or_default() += cost;
+            *out.by_category.entry(category).or_default() += cost;
         }
         Ok(out)
     }
 
+    /// The month's ledger total (every row, allocated or not).
     pub fn month_total(&self, month: Month) -> Result<Decimal, StoreError> {
         let (start, end) = month.bounds();
         let text: String =
@@ -162,13 +183,6 @@ pub fn month_report(
     month: Month,
 ) -> Result<MonthReport, StoreError> {
     store.refresh_allocation(config)?;
-    let (start, end) = month.bounds();
-    let (currency, unpriced): (String, String) =
-        store
-            .conn()
-            .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| {
-                Ok((r.get(4)?, r.get(3)?))
-            })?;
     let alloc = store.month_allocation(month)?;
     let prior = store.month_allocation(month.prev())?;
     let outcomes = store.outcomes(month)?;
@@ -256,15 +270,13 @@ pub fn month_report(
     by_use_case.sort_by(|a, b| b.cost.cmp(&a.cost).then(a.use_case.cmp(&b.use_case)));
     Ok(MonthReport {
         month,
-        currency,
+        currency: alloc.currency.clone(),
         total: money::cents(alloc.total),
         by_provider,
         by_category,
         by_use_case,
         unallocated,
-        unpriced_tokens: money::parse(&unpriced)
-            .and_then(|d| i64::try_from(d.trunc()).ok())
-            .unwrap_or(0),
+        unpriced_tokens: i64::try_from(alloc.unpriced_tokens.trunc()).unwrap_or(0),
     })
 }
 

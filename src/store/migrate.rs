@@ -22,7 +22,10 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
     ),
     (
         5,
-        &[include_str!("../../queries/migrations/005_ledger_dims.sql")],
+        &[
+            include_str!("../../queries/migrations/005_ledger_dims.sql"),
+            super::sql::LEDGER_DIMS_REBUILD,
+        ],
     ),
     (
         6,

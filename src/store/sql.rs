@@ -18,10 +18,8 @@ pub const MONTH_BY_USE_CASE: &str = include_str!("../../queries/month_by_use_cas
 pub const MONTH_ROLLUP_TOTALS: &str = include_str!("../../queries/month_rollup_totals.sql");
 pub const MONTH_ROLLUP_BY_PROVIDER: &str =
     include_str!("../../queries/month_rollup_by_provider.sql");
-pub const MONTH_ROLLUP_BY_CATEGORY: &str =
-    include_str!("../../queries/month_rollup_by_category.sql");
-pub const MONTH_ROLLUP_BY_USE_CASE: &str =
-    include_str!("../../queries/month_rollup_by_use_case.sql");
+/// Needs `monthly_alloc` (`Store::refresh_allocation`).
+pub const MONTH_ROLLUP_ALLOCATION: &str = include_str!("../../queries/month_rollup_allocation.sql");
 pub const MONTHLY_TOTALS: &str = include_str!("../../queries/monthly_totals.sql");
 pub const DAILY_TOTALS: &str = include_str!("../../queries/daily_totals.sql");
 pub const OUTCOMES_FOR_MONTH: &str = include_str!("../../queries/outcomes_for_month.sql");

@@ -2,6 +2,8 @@
 //! always add up to the whole.
 
 use super::common::openai_day;
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use tollgate::normalize::{Charge, LedgerRow};
@@ -238,16 +240,39 @@ fn rollup_month_queries_equal_the_ledger_rows() {
         for (rollup, ledger) in [
             (sql::MONTH_ROLLUP_TOTALS, sql::MONTH_TOTALS),
             (sql::MONTH_ROLLUP_BY_PROVIDER, sql::MONTH_BY_PROVIDER),
-            (sql::MONTH_ROLLUP_BY_CATEGORY, sql::MONTH_BY_CATEGORY),
-            (sql::MONTH_ROLLUP_BY_USE_CASE, sql::MONTH_BY_USE_CASE),
         ] {
             let want = rows(ledger, month);
             assert_eq!(rows(rollup, month), want, "{month}: {rollup}");
         }
+        // The allocation (one rollup query by use case x category) against the ledger twins.
+        let alloc = store
+            .month_allocation(month.parse().expect("month"))
+            .expect("allocation");
+        let sums = |query: &str| -> HashMap<String, Decimal> {
+            rows(query, month)
+                .iter()
+                .map(|r| {
+                    let (name, cost) = r.split_once('|').expect("two cells");
+                    (name.to_string(), d(cost))
+                })
+                .collect()
+        };
+        let mut by_use_case = sums(sql::MONTH_BY_USE_CASE);
+        let unallocated = by_use_case.remove("NULL").unwrap_or_default();
+        assert_eq!(alloc.by_use_case, by_use_case, "{month}: use cases");
+        assert_eq!(alloc.unallocated, unallocated, "{month}: unallocated");
+        assert_eq!(
+            alloc.by_category,
+            sums(sql::MONTH_BY_CATEGORY),
+            "{month}: categories"
+        );
     }
-    let by_use_case = rows(sql::MONTH_ROLLUP_BY_USE_CASE, "2026-09");
+    let september = store
+        .month_allocation("2026-09".parse().expect("month"))
+        .expect("allocation");
     assert!(
-        by_use_case.len() >= 3,
-        "the split gave several use cases: {by_use_case:?}"
+        september.by_use_case.len() >= 3,
+        "the split gave several use cases: {:?}",
+        september.by_use_case
     );
 }

@@ -185,7 +185,7 @@ fn the_filter_finds_waste_candidates_by_their_mark() {
     assert!(app.dependencies.visible().iter().all(|d| d.waste_candidate));
     assert!(draw(&app, 120, 40).contains("filter \"WASTE?\" (Esc clears)"));
     app.update(Action::Back);
-    assert_eq!(app.dependencies.filter, "");
+    assert_eq!(app.dependencies.filter.text, "");
     assert_eq!(app.tab, Tab::Dependencies);
 }
 

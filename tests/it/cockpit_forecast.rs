@@ -183,7 +183,7 @@ fn the_months_table_moves_filters_and_takes_clicks() {
     assert!(months.iter().all(|m| m.starts_with("2027-")));
     assert!(draw(&app, 120, 40).contains("filter: 2027-"));
     app.update(Action::Back);
-    assert_eq!(app.forecast.filter, None);
+    assert_eq!(app.forecast.filter.text, "");
     assert_eq!(app.forecast.visible().len(), 12);
 }
 

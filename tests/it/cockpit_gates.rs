@@ -306,7 +306,7 @@ fn the_filter_narrows_the_breaches_and_esc_clears_it() {
     submit(&mut app, "projected");
     assert_eq!(app.gates.visible().len(), 3);
     app.update(Action::Back);
-    assert_eq!(app.gates.filter, "");
+    assert_eq!(app.gates.filter.text, "");
     assert_eq!(app.gates.visible().len(), 5);
     assert_eq!(app.tab, Tab::Gates, "Esc cleared the filter only");
 }

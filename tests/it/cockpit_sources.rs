@@ -360,7 +360,7 @@ fn filter_and_click_select_rows() {
         ratatui::crossterm::event::KeyCode::Enter,
         ratatui::crossterm::event::KeyModifiers::NONE,
     )));
-    assert_eq!(app.sources.filter.as_deref(), Some("OPEN"));
+    assert_eq!(app.sources.filter.text, "OPEN");
     let names: Vec<String> = app
         .sources
         .visible()
@@ -370,7 +370,7 @@ fn filter_and_click_select_rows() {
     assert_eq!(names, ["openai"]);
     assert!(draw(&app, 120, 40).contains("filter: OPEN (1 shown)"));
     app.update(Action::Back);
-    assert_eq!(app.sources.filter, None, "Esc clears the filter first");
+    assert_eq!(app.sources.filter.text, "", "Esc clears the filter first");
     assert_eq!(app.sources.visible().len(), 6);
     // The first row is on screen row 4 (header, tabs, border, heading); row 6 is the third.
     app.update(Action::Click(10, 6));

@@ -8,29 +8,11 @@ use rust_decimal::Decimal;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use crate::common::{focus_csv, focus_line, Env};
+use crate::common::{focus_csv, focus_line, Env, BOT_SEARCH_CONFIG};
 
-/// Two use cases routed by sub-account, a Pinecone row split 1/3 : 2/3, and an outcome metric.
-const CONFIG: &str = r#"
-[[use_cases]]
-id = "bot"
-name = "Support bot"
-kind = "pilot"
-outcome = "tickets_deflected"
-
-[[use_cases]]
-id = "search"
-name = "Search"
-kind = "feature"
-
-[[rules]]
-use_case = "bot"
-match = { sub_account = "proj_bot" }
-
-[[rules]]
-use_case = "search"
-match = { sub_account = "proj_search" }
-
+/// The two use cases of [`BOT_SEARCH_CONFIG`] (routed by sub-account, a pilot with an outcome
+/// metric), and a Pinecone row split 1/3 : 2/3 between them.
+const PINECONE_SPLIT_RULE: &str = r#"
 [[rules]]
 split = { bot = 0.333333, search = 0.666667 }
 match = { provider = "Pinecone" }
@@ -41,7 +23,10 @@ const TODAY: &str = "2026-11-20";
 /// The hand-built ledger: September 180.00, October 367.92 (see each line).
 fn hand_built() -> Env {
     let env = Env::new();
-    env.write("tollgate.toml", CONFIG);
+    env.write(
+        "tollgate.toml",
+        &format!("{BOT_SEARCH_CONFIG}{PINECONE_SPLIT_RULE}"),
+    );
     let oct = focus_csv(&[
         focus_line(
             "100.10",

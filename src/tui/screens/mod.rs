@@ -13,6 +13,7 @@ pub mod use_cases;
 
 use chrono::NaiveDate;
 
+use super::action::Action;
 use super::app::{Effect, Tab};
 use super::prompt::Prompt;
 
@@ -76,6 +77,20 @@ impl Outcome {
             ..Outcome::default()
         }
     }
+}
+
+/// The row a list-navigation action (Up, Down, PageUp, PageDown, Top, Bottom) selects in a
+/// table of `len` rows showing `page` at a time; None for every other action.
+pub fn navigated(action: &Action, selected: usize, len: usize, page: isize) -> Option<usize> {
+    Some(match action {
+        Action::Up => moved(selected, -1, len),
+        Action::Down => moved(selected, 1, len),
+        Action::PageUp => moved(selected, -page, len),
+        Action::PageDown => moved(selected, page, len),
+        Action::Top => 0,
+        Action::Bottom => len.saturating_sub(1),
+        _ => return None,
+    })
 }
 
 /// Moves a selection by `delta` rows within `len` rows (clamped; nothing selected in an empty table).

@@ -3,7 +3,6 @@
 //! filter searches) in `labels.rs`.
 
 mod data;
-mod filter;
 mod labels;
 mod state;
 mod view;

@@ -5,7 +5,6 @@
 use ratatui::layout::Rect;
 
 use super::data::{Data, Query};
-use super::filter;
 use super::labels;
 use super::view;
 use crate::deps::{DepClass, Dependency};
@@ -13,10 +12,10 @@ use crate::tui::action::Action;
 use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::{Request, Write};
 use crate::tui::prompt::Prompt;
-use crate::tui::screens::{moved, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 
-/// Prompt fields this tab opens.
-const FILTER: &str = "filter";
+/// Prompt fields this tab opens besides the filter (`widgets::filter::FIELD`).
 const NOTE: &str = "note";
 
 #[derive(Debug, Clone, PartialEq)]
@@ -26,8 +25,8 @@ pub struct State {
     pub stale: bool,
     /// Row of the visible (filtered) dependencies.
     pub selected: usize,
-    /// The `/` filter ("" shows every row).
-    pub filter: String,
+    /// The `/` filter (empty shows every row).
+    pub filter: TableFilter,
     /// Only the dependencies never reviewed.
     pub untagged_only: bool,
     /// The dependency (key) and class whose note is being typed.
@@ -42,7 +41,7 @@ impl Default for State {
             data: Load::Loading,
             stale: true,
             selected: 0,
-            filter: String::new(),
+            filter: TableFilter::default(),
             untagged_only: false,
             noting: None,
             keep: None,
@@ -83,7 +82,7 @@ impl State {
             .filter(|d| {
                 let cells = labels::searchable(d);
                 let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-                filter::matches(&self.filter, &cells)
+                self.filter.matches(&cells)
             })
             .collect()
     }
@@ -96,23 +95,16 @@ impl State {
     pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
         let len = self.visible().len();
         let page = view::table_rows(body(ctx)).max(1) as isize;
+        if let Some(row) = navigated(action, self.selected, len, page) {
+            self.selected = row;
+            return Outcome::handled();
+        }
         match action {
-            Action::Up => self.selected = moved(self.selected, -1, len),
-            Action::Down => self.selected = moved(self.selected, 1, len),
-            Action::PageUp => self.selected = moved(self.selected, -page, len),
-            Action::PageDown => self.selected = moved(self.selected, page, len),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = len.saturating_sub(1),
-            Action::Filter => {
-                return Outcome::prompt(Prompt::new(
-                    Tab::Dependencies,
-                    FILTER,
-                    "Filter",
-                    &self.filter,
-                ))
-            }
-            Action::Back if !self.filter.is_empty() => {
-                self.refilter(|s| s.filter.clear());
+            Action::Filter => return Outcome::prompt(self.filter.prompt(Tab::Dependencies)),
+            Action::Back if self.filter.is_active() => {
+                self.refilter(|s| {
+                    s.filter.clear();
+                });
             }
             Action::ToggleUntagged => {
                 self.refilter(|s| s.untagged_only = !s.untagged_only);
@@ -133,7 +125,7 @@ impl State {
     pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
         match field {
             FILTER => {
-                self.refilter(|s| s.filter = text);
+                self.refilter(|s| s.filter.set(&text));
                 Outcome::handled()
             }
             NOTE => {

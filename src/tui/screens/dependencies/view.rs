@@ -89,13 +89,13 @@ fn render_table(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
     if state.untagged_only {
         title.push_str(" · unreviewed only (u: all)");
     }
-    if !state.filter.is_empty() {
-        title.push_str(&format!(" · filter \"{}\" (Esc clears)", state.filter));
+    if state.filter.is_active() {
+        title.push_str(&format!(" · filter \"{}\" (Esc clears)", state.filter.text));
     }
     if visible.is_empty() {
         let text = if r.dependencies.is_empty() {
             "no AI spend in the last 30 days: nothing to review"
-        } else if state.untagged_only && state.filter.is_empty() {
+        } else if state.untagged_only && !state.filter.is_active() {
             "✓ every dependency is reviewed (u shows them all)"
         } else {
             "no dependency matches (Esc clears the filter, u toggles unreviewed only)"

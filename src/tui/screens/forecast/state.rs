@@ -9,7 +9,8 @@ use crate::tui::action::Action;
 use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::Request;
 use crate::tui::prompt::Prompt;
-use crate::tui::screens::{moved, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -23,7 +24,7 @@ pub struct State {
     /// A toggle changed and its forecast is being computed (the previous one stays on screen).
     pub recomputing: bool,
     /// `/` text: only the months whose row contains it are listed.
-    pub filter: Option<String>,
+    pub filter: TableFilter,
 }
 
 impl Default for State {
@@ -34,7 +35,7 @@ impl Default for State {
             selected: 0,
             what_if: BTreeSet::new(),
             recomputing: false,
-            filter: None,
+            filter: TableFilter::default(),
         }
     }
 }
@@ -64,22 +65,21 @@ impl State {
         let Some(data) = self.data.ready() else {
             return Vec::new();
         };
-        let needle = self.filter.as_deref().map(str::to_lowercase);
         data.detailed
             .forecast
             .forecast
             .iter()
-            .filter(|b| {
-                needle
-                    .as_deref()
-                    .is_none_or(|n| view::row_text(b).to_lowercase().contains(n))
-            })
+            .filter(|b| self.filter.matches(&[&view::row_text(b)]))
             .collect()
     }
 
     /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App.
     pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
         let len = self.visible().len();
+        if let Some(row) = navigated(action, self.selected, len, 6) {
+            self.selected = row;
+            return Outcome::handled();
+        }
         match action {
             Action::Toggle(n) => {
                 let Some(what) = WhatIf::from_toggle(*n) else {
@@ -91,22 +91,16 @@ impl State {
                 self.recomputing = true;
                 return Outcome::effect(Effect::Db(Request::Forecast(self.query(ctx))));
             }
-            Action::Up => self.selected = moved(self.selected, -1, len),
-            Action::Down => self.selected = moved(self.selected, 1, len),
-            Action::PageUp => self.selected = moved(self.selected, -6, len),
-            Action::PageDown => self.selected = moved(self.selected, 6, len),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = len.saturating_sub(1),
             Action::Filter => {
                 return Outcome::prompt(Prompt::new(
                     Tab::Forecast,
-                    "filter",
+                    FILTER,
                     "Filter months",
-                    self.filter.clone().unwrap_or_default(),
+                    self.filter.text.clone(),
                 ))
             }
-            Action::Back if self.filter.is_some() => {
-                self.filter = None;
+            Action::Back if self.filter.is_active() => {
+                self.filter.clear();
                 self.selected = 0;
             }
             Action::Click(_, row) => {
@@ -126,9 +120,8 @@ impl State {
     /// The text of a prompt this tab opened (`field` as it named it).
     pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
         let _ = ctx;
-        if field == "filter" {
-            let text = text.trim();
-            self.filter = (!text.is_empty()).then(|| text.to_string());
+        if field == FILTER {
+            self.filter.set(&text);
             self.selected = 0;
         }
         Outcome::handled()

@@ -146,8 +146,8 @@ fn render_table(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
         })
         .collect();
     let mut title = "Months ahead (* in progress)".to_string();
-    if let Some(filter) = &state.filter {
-        title = format!("Months · filter: {filter}");
+    if state.filter.is_active() {
+        title = format!("Months · filter: {}", state.filter.text);
     }
     let header = Row::new(vec![
         Cell::from("month"),

@@ -4,7 +4,6 @@
 
 mod choose;
 mod data;
-mod filter;
 mod labels;
 mod state;
 mod view;

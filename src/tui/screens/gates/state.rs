@@ -8,7 +8,6 @@ use ratatui::layout::Rect;
 
 use super::choose;
 use super::data::{Data, Query};
-use super::filter;
 use super::labels;
 use super::view;
 use crate::gates::{Breach, Decision};
@@ -16,10 +15,10 @@ use crate::tui::action::Action;
 use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::{Request, Write};
 use crate::tui::prompt::Prompt;
-use crate::tui::screens::{moved, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 
-/// Prompt fields this tab opens.
-const FILTER: &str = "filter";
+/// Prompt fields this tab opens besides the filter (`widgets::filter::FIELD`).
 const DECISION: &str = "decision";
 const NOTE: &str = "note";
 
@@ -30,8 +29,8 @@ pub struct State {
     pub stale: bool,
     /// Row of the visible (filtered) breaches.
     pub selected: usize,
-    /// The `/` filter ("" shows every breach).
-    pub filter: String,
+    /// The `/` filter (empty shows every breach).
+    pub filter: TableFilter,
     /// The breach `d` was pressed on, while its decision is being typed.
     pub deciding: Option<String>,
     /// The breach and the decision chosen for it, while the note is being typed.
@@ -46,7 +45,7 @@ impl Default for State {
             data: Load::Loading,
             stale: true,
             selected: 0,
-            filter: String::new(),
+            filter: TableFilter::default(),
             deciding: None,
             pending: None,
             keep: None,
@@ -89,7 +88,7 @@ impl State {
             .filter(|b| {
                 let cells = labels::searchable(b);
                 let cells: Vec<&str> = cells.iter().map(String::as_str).collect();
-                filter::matches(&self.filter, &cells)
+                self.filter.matches(&cells)
             })
             .collect()
     }
@@ -102,17 +101,13 @@ impl State {
     pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
         let len = self.visible().len();
         let page = view::table_rows(body(ctx), len).max(1) as isize;
+        if let Some(row) = navigated(action, self.selected, len, page) {
+            self.selected = row;
+            return Outcome::handled();
+        }
         match action {
-            Action::Up => self.selected = moved(self.selected, -1, len),
-            Action::Down => self.selected = moved(self.selected, 1, len),
-            Action::PageUp => self.selected = moved(self.selected, -page, len),
-            Action::PageDown => self.selected = moved(self.selected, page, len),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = len.saturating_sub(1),
-            Action::Filter => {
-                return Outcome::prompt(Prompt::new(Tab::Gates, FILTER, "Filter", &self.filter))
-            }
-            Action::Back if !self.filter.is_empty() => self.set_filter(String::new()),
+            Action::Filter => return Outcome::prompt(self.filter.prompt(Tab::Gates)),
+            Action::Back if self.filter.is_active() => self.set_filter(""),
             Action::Decide => return self.start_decision(),
             Action::Click(_, row) => {
                 if let Some(i) = view::row_at(body(ctx), len, self.selected, *row) {
@@ -128,7 +123,7 @@ impl State {
     pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
         match field {
             FILTER => {
-                self.set_filter(text);
+                self.set_filter(&text);
                 Outcome::handled()
             }
             DECISION => self.decision_typed(&text),
@@ -137,9 +132,9 @@ impl State {
         }
     }
 
-    fn set_filter(&mut self, text: String) {
+    fn set_filter(&mut self, text: &str) {
         let id = self.selected_breach().map(|b| b.id.clone());
-        self.filter = text;
+        self.filter.set(text);
         let visible = self.visible();
         self.selected = id
             .and_then(|id| visible.iter().position(|b| b.id == id))

@@ -139,10 +139,10 @@ fn render_table(app: &App, data: &Data, visible: &[&Breach], area: Rect, buf: &m
         r.as_of,
         r.breaches.len() - open
     );
-    if !state.filter.is_empty() {
+    if state.filter.is_active() {
         title.push_str(&format!(
             " · filter \"{}\" ({} of {}, Esc clears)",
-            state.filter,
+            state.filter.text,
             visible.len(),
             r.breaches.len()
         ));

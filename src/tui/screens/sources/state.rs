@@ -4,8 +4,8 @@ use super::data::{Data, Query, SourceRow};
 use super::view;
 use crate::tui::action::Action;
 use crate::tui::app::{Effect, Load, Tab};
-use crate::tui::prompt::Prompt;
-use crate::tui::screens::{moved, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -15,7 +15,7 @@ pub struct State {
     /// Index into [`State::visible`].
     pub selected: usize,
     /// `/` text: only sources whose row contains it (case-insensitive) are shown.
-    pub filter: Option<String>,
+    pub filter: TableFilter,
 }
 
 impl Default for State {
@@ -24,7 +24,7 @@ impl Default for State {
             data: Load::Loading,
             stale: true,
             selected: 0,
-            filter: None,
+            filter: TableFilter::default(),
         }
     }
 }
@@ -49,14 +49,9 @@ impl State {
         let Some(data) = self.data.ready() else {
             return Vec::new();
         };
-        let needle = self.filter.as_deref().map(str::to_lowercase);
         data.sources
             .iter()
-            .filter(|s| {
-                needle
-                    .as_deref()
-                    .is_none_or(|n| view::row_text(s).to_lowercase().contains(n))
-            })
+            .filter(|s| self.filter.matches(&[&view::row_text(s)]))
             .collect()
     }
 
@@ -72,24 +67,15 @@ impl State {
     pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
         let len = self.visible().len();
         let page = ctx.rows.max(1) as isize;
+        if let Some(row) = navigated(action, self.selected, len, page) {
+            self.selected = row;
+            return Outcome::handled();
+        }
         match action {
-            Action::Up => self.selected = moved(self.selected, -1, len),
-            Action::Down => self.selected = moved(self.selected, 1, len),
-            Action::PageUp => self.selected = moved(self.selected, -page, len),
-            Action::PageDown => self.selected = moved(self.selected, page, len),
-            Action::Top => self.selected = 0,
-            Action::Bottom => self.selected = len.saturating_sub(1),
             Action::Enter => return self.sync_selected(),
-            Action::Filter => {
-                return Outcome::prompt(Prompt::new(
-                    Tab::Sources,
-                    "filter",
-                    "Filter",
-                    self.filter.clone().unwrap_or_default(),
-                ))
-            }
-            Action::Back if self.filter.is_some() => {
-                self.filter = None;
+            Action::Filter => return Outcome::prompt(self.filter.prompt(Tab::Sources)),
+            Action::Back if self.filter.is_active() => {
+                self.filter.clear();
                 self.clamp();
             }
             Action::Click(_, row) => match view::row_at(*row, self.selected, ctx.rows, len) {
@@ -129,9 +115,8 @@ impl State {
     /// The text of a prompt this tab opened (`field` as it named it).
     pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
         let _ = ctx;
-        if field == "filter" {
-            let text = text.trim();
-            self.filter = (!text.is_empty()).then(|| text.to_string());
+        if field == FILTER {
+            self.filter.set(&text);
             self.selected = 0;
         }
         Outcome::handled()

@@ -86,8 +86,12 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let [table_area, detail_area] = layout(area);
     let visible = state.visible();
     let mut title = format!("Sources · {} configured", app_configured(data));
-    if let Some(f) = &state.filter {
-        title.push_str(&format!(" · filter: {f} ({} shown)", visible.len()));
+    if state.filter.is_active() {
+        title.push_str(&format!(
+            " · filter: {} ({} shown)",
+            state.filter.text,
+            visible.len()
+        ));
     }
     if app.syncing {
         title.push_str(" · ⟳ syncing");
@@ -144,7 +148,7 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     StatefulWidget::render(table, table_area, buf, &mut table_state);
     if empty {
         let inner = panel("", theme).inner(table_area);
-        let message = if state.filter.is_some() {
+        let message = if state.filter.is_active() {
             "no source matches the filter (Esc clears it)"
         } else {
             "no sources configured: add [sources.NAME] to tollgate.toml"

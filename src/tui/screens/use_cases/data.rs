@@ -280,19 +280,8 @@ fn load_table(
             }
         })
         .collect();
-    let prior_total = store.month_total(month.prev())?;
-    let prior_unallocated = if prior_total.is_zero() {
-        None
-    } else {
-        let by_use_case = store.pairs(crate::store::sql::MONTH_ROLLUP_BY_USE_CASE, month.prev())?;
-        Some(cents(
-            by_use_case
-                .iter()
-                .filter(|(uc, _)| uc.is_none())
-                .map(|(_, cost)| *cost)
-                .sum(),
-        ))
-    };
+    let prior = store.month_allocation(month.prev())?;
+    let prior_unallocated = (!prior.total.is_zero()).then(|| cents(prior.unallocated));
     rows.push(UseCaseLine {
         use_case: UNALLOCATED.to_string(),
         name: "no rule matches".to_string(),
@@ -312,7 +301,7 @@ fn load_table(
         month,
         report,
         rows,
-        prior_total: (!prior_total.is_zero()).then(|| cents(prior_total)),
+        prior_total: (!prior.total.is_zero()).then(|| cents(prior.total)),
         spark_end,
     })
 }

@@ -12,7 +12,7 @@ use crate::spikes::Spike;
 use crate::tui::action::Action;
 use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::Request;
-use crate::tui::screens::{moved, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 
 /// One drill-down level on the stack.
@@ -173,13 +173,10 @@ impl State {
         let rows = self.top().rows().len();
         let page = ctx.rows.max(1) as isize;
         let selected = self.top().selected;
+        if let Some(row) = navigated(action, selected, rows, page) {
+            return self.select(row);
+        }
         match action {
-            Action::Up => self.select(moved(selected, -1, rows)),
-            Action::Down => self.select(moved(selected, 1, rows)),
-            Action::PageUp => self.select(moved(selected, -page, rows)),
-            Action::PageDown => self.select(moved(selected, page, rows)),
-            Action::Top => self.select(0),
-            Action::Bottom => self.select(rows.saturating_sub(1)),
             Action::Enter => self.enter(ctx),
             Action::Back => self.back(ctx),
             Action::Filter => {
