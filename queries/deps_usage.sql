@@ -11,14 +11,15 @@ WITH w AS (
 ),
 seen AS (
     SELECT coalesce(m.x_UseCase, 'unallocated') AS use_case,
-           m.ProviderName AS provider,
-           coalesce(nullif(m.x_Model, ''), nullif(m.ResourceId, ''), m.ServiceName) AS item,
+           d.ProviderName AS provider,
+           coalesce(nullif(d.x_Model, ''), nullif(m.ResourceId, ''), d.ServiceName) AS item,
            CAST(NULL AS DECIMAL(38, 15)) AS cost,
            CAST(NULL AS DECIMAL(38, 6)) AS requests,
            CAST(NULL AS DECIMAL(38, 12)) AS tokens,
            false AS in_window,
            m.x_Used AS used
-    FROM monthly_alloc m, w
+    FROM monthly_alloc m
+    JOIN ledger_dims d ON d.x_DimKey = m.x_DimKey, w
     WHERE m.month < CAST(w_month AS DATE)
     UNION ALL
     SELECT coalesce(l.x_UseCase, 'unallocated'),

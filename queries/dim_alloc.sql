@@ -26,18 +26,17 @@ FROM ledger l
 JOIN dim_alloc a
   ON a.x_DimKey = l.x_DimKey
  AND (a.month IS NULL OR a.month = strftime(l.ChargePeriodStart, '%Y-%m'));
--- The same allocation over the monthly rollup (ledger_monthly), with the dimension's
--- attributes: what reports of whole months read. Sums of x_AllocatedCost equal those of
--- ledger_alloc over the same months exactly (share x sum = sum of share x cost, no rounding).
+-- The same allocation over the monthly rollup (ledger_monthly): what reports of whole months
+-- read. Sums of x_AllocatedCost equal those of ledger_alloc over the same months exactly
+-- (share x sum = sum of share x cost, no rounding). The dimension's attributes (provider,
+-- model, ...) are in ledger_dims, joined by the queries that need them.
 CREATE OR REPLACE TEMP VIEW monthly_alloc AS
 SELECT m.*,
-       d.ProviderName, d.ServiceName, d.ServiceCategory, d.x_Model, d.x_ApiKeyId, d.SubAccountId,
        a.use_case AS x_UseCase,
        a.share AS x_Share,
        a.category AS x_Category,
        m.EffectiveCost * a.share AS x_AllocatedCost
 FROM ledger_monthly m
-JOIN ledger_dims d ON d.x_DimKey = m.x_DimKey
 JOIN dim_alloc a
   ON a.x_DimKey = m.x_DimKey
  AND (a.month IS NULL OR a.month = strftime(m.month, '%Y-%m'));

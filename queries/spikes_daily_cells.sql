@@ -2,7 +2,8 @@
 -- and row group (provider, item, token type, consumed unit, API key) for ChargePeriodStart in
 -- [$1, $2), of use case $3 (every use case when NULL). Unallocated rows get the use case
 -- 'unallocated'. Quantities are scaled by the share, like the cost, so split rows count once
--- in total. Money and quantities come back as DECIMAL (read exactly, no text round trip).
+-- in total. Money and quantities come back as DECIMAL (read exactly, no text round trip), in no
+-- particular order (the caller keys everything by day and group).
 SELECT CAST(l.ChargePeriodStart AS DATE) AS day,
        coalesce(l.x_UseCase, 'unallocated') AS use_case,
        l.ProviderName AS provider,
@@ -19,4 +20,3 @@ FROM ledger_alloc l
 WHERE l.ChargePeriodStart >= $1 AND l.ChargePeriodStart < $2
   AND ($3 IS NULL OR coalesce(l.x_UseCase, 'unallocated') = $3)
 GROUP BY ALL
-ORDER BY day, use_case, provider, item, token_type, unit, api_key

@@ -326,6 +326,14 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
 }
 
 impl Config {
+    /// A hash of the whole config, for keys of results computed from it.
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        serde_json::to_string(self).unwrap_or_default().hash(&mut h);
+        h.finish()
+    }
+
     pub fn use_case(&self, id: &str) -> Option<&UseCase> {
         self.use_cases.iter().find(|u| u.id == id)
     }

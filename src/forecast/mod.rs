@@ -143,8 +143,19 @@ pub fn run(
     run_detailed(store, config, today, scenarios).map(|d| d.forecast)
 }
 
-/// [`run`] with the fitted growth and the sizes behind it.
+/// [`run`] with the fitted growth and the sizes behind it. Kept by the store until the next
+/// ledger write: the gates' G4 and the forecast view ask for the same one.
 pub fn run_detailed(
+    store: &Store,
+    config: &Config,
+    today: NaiveDate,
+    scenarios: &[Scenario],
+) -> Result<Detailed, StoreError> {
+    let key = format!("forecast {today} {scenarios:?} {:x}", config.fingerprint());
+    store.memoized(&key, || compute(store, config, today, scenarios))
+}
+
+fn compute(
     store: &Store,
     config: &Config,
     today: NaiveDate,

@@ -235,11 +235,20 @@ fn use_case_spikes(
     today: NaiveDate,
     rule: &SpikeRule,
 ) -> Vec<Spike> {
-    let mut daily: HashMap<NaiveDate, Decimal> = HashMap::new();
+    // Daily totals in a dense array from the first history day (`origin`) through `today`.
+    let origin = sub_days(from, rule.window_days);
+    let offset = |d: NaiveDate| (d - origin).num_days();
+    let span = usize::try_from(offset(today) + 1).unwrap_or(0);
+    let mut daily = vec![Decimal::ZERO; span];
     let mut by_day: HashMap<NaiveDate, Vec<&CellRow>> = HashMap::new();
     let mut measures: HashMap<(&str, &str, &str, &str), (bool, bool)> = HashMap::new();
     for r in rows {
-        *daily.entry(r.day).or_default() += r.cost;
+        if let Some(cost) = usize::try_from(offset(r.day))
+            .ok()
+            .and_then(|i| daily.get_mut(i))
+        {
+            *cost += r.cost;
+        }
         by_day.entry(r.day).or_default().push(r);
         let m = measures.entry(r.group.cell()).or_default();
         m.0 |= r.has_quantity;
@@ -250,31 +259,28 @@ fn use_case_spikes(
         Some((false, true)) => Measure::Requests,
         _ => Measure::Cost,
     };
-    let cost_of = |d: NaiveDate| daily.get(&d).copied().unwrap_or_default();
+    // History never reaches before the use case's first day.
+    let first = usize::try_from(offset(first_day)).unwrap_or(0);
+    let window = rule.window_days as usize;
 
     let mut out = Vec::new();
-    for day in from.iter_days().take_while(|d| *d <= today) {
-        let history: Vec<NaiveDate> = (1..=rule.window_days)
-            .rev()
-            .map(|i| sub_days(day, i))
-            .filter(|d| *d >= first_day)
-            .collect();
-        let costs: Vec<Decimal> = history.iter().map(|d| cost_of(*d)).collect();
-        let Some(stats) = rule.stats(&costs) else {
+    for k in usize::try_from(offset(from)).unwrap_or(0)..span {
+        let lo = k.saturating_sub(window).max(first);
+        let history = daily.get(lo..k).unwrap_or_default();
+        let Some(stats) = rule.stats(history) else {
             continue;
         };
-        let cost = cost_of(day);
-        if !rule.flags(&stats, cost) {
+        if !rule.flags(&stats, daily[k]) {
             continue;
         }
-        let baseline_days: Vec<NaiveDate> = history
-            .iter()
-            .copied()
-            .filter(|d| !rule.flags(&stats, cost_of(*d)))
+        let day_of = |i: usize| add_days(origin, i as u32);
+        let baseline_days: Vec<NaiveDate> = (lo..k)
+            .filter(|i| !rule.flags(&stats, daily[*i]))
+            .map(day_of)
             .collect();
         out.push(explain(
             use_case,
-            day,
+            day_of(k),
             &stats,
             &baseline_days,
             &by_day,

@@ -75,20 +75,48 @@ impl WindowStats {
 }
 
 /// The median; the mean of the two middle values for an even count.
-pub fn median(mut values: Vec<Decimal>) -> Decimal {
+pub fn median(values: Vec<Decimal>) -> Decimal {
     if values.is_empty() {
         return Decimal::ZERO;
     }
-    // Selection, not a full sort: the spike rule takes two medians per day and use case.
-    let n = values.len();
-    let (below, mid, _) = values.select_nth_unstable(n / 2);
-    let upper = *mid;
-    if n % 2 == 1 {
-        upper
-    } else {
-        let lower = below.iter().copied().max().unwrap_or(upper);
-        (lower + upper) / Decimal::TWO
+    // Selection, not a full sort: the spike rule takes two medians per day and use case. The
+    // values are compared as integers at one common scale (exact, and much cheaper than
+    // Decimal's own comparison, which aligns scales pair by pair); the values themselves are
+    // returned untouched.
+    let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
+    let keyed: Option<Vec<(i128, Decimal)>> = values
+        .iter()
+        .map(|v| {
+            let mut k = *v;
+            k.rescale(scale);
+            (k.scale() == scale).then(|| (k.mantissa(), *v))
+        })
+        .collect();
+    match keyed {
+        Some(mut keyed) => middle(&mut keyed, |a, b| a.0.cmp(&b.0), |k| k.1),
+        // A value that cannot take the common scale: compare as Decimals.
+        None => middle(&mut values.clone(), Decimal::cmp, |v| *v),
     }
+}
+
+/// The median of `items` by `cmp`, read through `value`.
+fn middle<T>(
+    items: &mut [T],
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering + Copy,
+    value: impl Fn(&T) -> Decimal,
+) -> Decimal {
+    let n = items.len();
+    let (below, mid, _) = items.select_nth_unstable_by(n / 2, cmp);
+    let upper = value(mid);
+    if n % 2 == 1 {
+        return upper;
+    }
+    let lower = below
+        .iter()
+        .max_by(|a, b| cmp(a, b))
+        .map(&value)
+        .unwrap_or(upper);
+    (lower + upper) / Decimal::TWO
 }
 
 #[cfg(test)]
@@ -97,6 +125,22 @@ mod tests {
 
     fn d(v: i64) -> Decimal {
         Decimal::from(v)
+    }
+
+    #[test]
+    fn medians_compare_values_across_scales_and_signs() {
+        let d = |s: &str| s.parse::<Decimal>().expect("decimal");
+        assert_eq!(
+            median(vec![d("1.50"), d("-2"), d("3.125"), d("0")]),
+            d("0.75")
+        );
+        assert_eq!(median(vec![d("0.1"), d("0.05"), d("0.100")]), d("0.1"));
+        assert_eq!(median(vec![d("-0.5"), d("-0.25"), d("-1")]), d("-0.5"));
+        // The value comes back as it was written, not at the common scale.
+        assert_eq!(
+            median(vec![d("0"), d("0"), d("1.000000000000000")]).scale(),
+            0
+        );
     }
 
     #[test]

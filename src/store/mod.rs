@@ -6,7 +6,9 @@ mod migrate;
 pub mod runs;
 pub mod sql;
 
-use std::cell::Cell;
+use std::any::Any;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use duckdb::Connection;
@@ -33,6 +35,9 @@ pub enum StoreError {
     Db(#[from] duckdb::Error),
 }
 
+/// A memoized value and the ledger generation it was computed at.
+type Memo = (u64, Box<dyn Any + Send>);
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// An open ledger. One owner per process: the CLI, or the cockpit's DB actor.
@@ -44,6 +49,9 @@ pub struct Store {
     generation: Cell<u64>,
     /// (generation, config fingerprint) that `dim_alloc` was last built for.
     pub(crate) alloc_built_for: Cell<Option<(u64, u64)>>,
+    /// Results derived from the ledger, by key, with the generation they were computed at
+    /// (see [`Store::memoized`]).
+    memo: RefCell<HashMap<String, Memo>>,
 }
 
 impl Store {
@@ -61,6 +69,7 @@ impl Store {
             path: Some(path.to_path_buf()),
             generation: Cell::new(0),
             alloc_built_for: Cell::new(None),
+            memo: RefCell::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -73,6 +82,7 @@ impl Store {
             path: None,
             generation: Cell::new(0),
             alloc_built_for: Cell::new(None),
+            memo: RefCell::default(),
         };
         store.migrate()?;
         Ok(store)
@@ -102,7 +112,33 @@ impl Store {
             path: self.path.clone(),
             generation: Cell::new(0),
             alloc_built_for: Cell::new(None),
+            memo: RefCell::default(),
         })
+    }
+
+    /// `compute()`, or the value it gave for `key` since the last ledger write through this
+    /// store. `key` must name everything else the value depends on (date, config, options),
+    /// e.g. the forecast, which the gates (G4) and the forecast itself both ask for.
+    pub fn memoized<T: Clone + Send + 'static, E>(
+        &self,
+        key: &str,
+        compute: impl FnOnce() -> std::result::Result<T, E>,
+    ) -> std::result::Result<T, E> {
+        let generation = self.generation();
+        let hit = self
+            .memo
+            .borrow()
+            .get(key)
+            .filter(|(g, _)| *g == generation)
+            .and_then(|(_, v)| v.downcast_ref::<T>().cloned());
+        if let Some(value) = hit {
+            return Ok(value);
+        }
+        let value = compute()?;
+        let mut memo = self.memo.borrow_mut();
+        memo.retain(|_, (g, _)| *g == generation);
+        memo.insert(key.to_string(), (generation, Box::new(value.clone())));
+        Ok(value)
     }
 
     pub fn conn(&self) -> &Connection {

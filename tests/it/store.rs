@@ -357,3 +357,29 @@ fn monthly_rollup_follows_every_write_and_is_backfilled_by_the_migration() {
     assert_eq!(rollup, ledger, "backfilled");
     assert!(!rollup.is_empty());
 }
+
+/// What the store memoizes (e.g. the forecast) is computed once per ledger write.
+#[test]
+fn memoized_values_last_until_the_next_write() {
+    let store = Store::open_in_memory().expect("store");
+    let calls = std::cell::Cell::new(0);
+    let value = || {
+        store.memoized("k", || {
+            calls.set(calls.get() + 1);
+            Ok::<_, ()>(calls.get())
+        })
+    };
+    assert_eq!(value(), Ok(1));
+    assert_eq!(value(), Ok(1), "no write: the same value");
+    store
+        .ingest_rows(
+            &IngestScope::Source {
+                source: "openai".into(),
+            },
+            &[row("openai", 1, "1.00", "a")],
+        )
+        .expect("ingest");
+    assert_eq!(value(), Ok(2), "a write: computed again");
+    store.invalidate();
+    assert_eq!(value(), Ok(3), "another connection wrote: computed again");
+}
