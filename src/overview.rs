@@ -18,6 +18,7 @@ use crate::store::{sql, Store, StoreError};
 
 const DAILY_BY_CATEGORY: &str = include_str!("../queries/overview_daily_by_category.sql");
 const FRESHNESS: &str = include_str!("../queries/overview_freshness.sql");
+const ROWS_IN_RANGE: &str = include_str!("../queries/ledger_rows_in_range.sql");
 
 /// Days averaged to project the month end (the G3 `projected` rule, PRODUCT section 1).
 pub const PROJECTION_WINDOW_DAYS: u32 = 14;
@@ -120,14 +121,13 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
     let report = report::month_report(store, config, report_month)?;
 
     let month = Month::of(today);
-    let tomorrow = next_day(today);
-    let (mtd_start, mtd_end) = (month.first_day(), tomorrow);
-    let month_to_date_exact = range_total(store, mtd_start, mtd_end)?;
+    let mtd = MonthToDate::load(store, month, next_day(today))?;
+    let month_to_date_exact = mtd.total;
     let month_to_date = cents(month_to_date_exact);
 
-    let by_category = category_spend(store, today, mtd_start, mtd_end, month_to_date_exact)?;
+    let by_category = category_spend(store, today, &mtd.by_category, month_to_date_exact)?;
 
-    let providers = range_pairs(store, sql::MONTH_BY_PROVIDER, mtd_start, mtd_end)?;
+    let providers = mtd.providers;
     let rounded = cents_summing_to(
         &providers.iter().map(|p| p.1).collect::<Vec<_>>(),
         month_to_date_exact,
@@ -141,12 +141,7 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
         })
         .collect();
 
-    let unallocated_exact: Decimal =
-        range_pairs(store, sql::MONTH_BY_USE_CASE, mtd_start, mtd_end)?
-            .into_iter()
-            .filter(|(uc, _)| uc.is_none())
-            .map(|(_, c)| c)
-            .sum();
+    let unallocated_exact = mtd.unallocated;
     let unallocated_pct = (!month_to_date_exact.is_zero())
         .then(|| (unallocated_exact / month_to_date_exact * Decimal::ONE_HUNDRED).round_dp(1));
 
@@ -215,17 +210,56 @@ fn outcome_metrics(report: &MonthReport) -> Vec<OutcomeMetric> {
         .collect()
 }
 
+/// The month so far: `[month start, end)`. Read from the monthly rollup when no ledger row of
+/// the month lies at or after `end` (the usual case: data ends today), so the month's rollup is
+/// exactly the month to date; from the ledger rows otherwise (e.g. `--at` a past date).
+struct MonthToDate {
+    total: Decimal,
+    unallocated: Decimal,
+    by_category: HashMap<String, Decimal>,
+    providers: Vec<(Option<String>, Decimal)>,
+}
+
+impl MonthToDate {
+    /// Needs the allocation (`Store::refresh_allocation`).
+    fn load(store: &Store, month: Month, end: NaiveDate) -> Result<MonthToDate, StoreError> {
+        let (next, _) = month.next().bounds();
+        let later: i64 =
+            store
+                .conn()
+                .query_row(ROWS_IN_RANGE, params![midnight(end), next], |r| r.get(0))?;
+        if later == 0 {
+            let alloc = store.month_allocation(month)?;
+            return Ok(MonthToDate {
+                total: alloc.total,
+                unallocated: alloc.unallocated,
+                by_category: alloc.by_category,
+                providers: store.pairs(sql::MONTH_ROLLUP_BY_PROVIDER, month)?,
+            });
+        }
+        let start = month.first_day();
+        Ok(MonthToDate {
+            total: range_total(store, start, end)?,
+            unallocated: range_pairs(store, sql::MONTH_BY_USE_CASE, start, end)?
+                .into_iter()
+                .filter(|(uc, _)| uc.is_none())
+                .map(|(_, c)| c)
+                .sum(),
+            by_category: range_pairs(store, sql::MONTH_BY_CATEGORY, start, end)?
+                .into_iter()
+                .map(|(c, v)| (c.unwrap_or_default(), v))
+                .collect(),
+            providers: range_pairs(store, sql::MONTH_BY_PROVIDER, start, end)?,
+        })
+    }
+}
+
 fn category_spend(
     store: &Store,
     today: NaiveDate,
-    start: NaiveDate,
-    end: NaiveDate,
+    by_name: &HashMap<String, Decimal>,
     total: Decimal,
 ) -> Result<Vec<CategorySpend>, StoreError> {
-    let by_name: HashMap<String, Decimal> = range_pairs(store, sql::MONTH_BY_CATEGORY, start, end)?
-        .into_iter()
-        .map(|(c, v)| (c.unwrap_or_default(), v))
-        .collect();
     let exact: Vec<Decimal> = Category::ALL
         .iter()
         .map(|c| by_name.get(c.as_str()).copied().unwrap_or_default())
@@ -338,5 +372,6 @@ mod tests {
             .prepare(DAILY_BY_CATEGORY)
             .expect("daily by category");
         store.conn().prepare(FRESHNESS).expect("freshness");
+        store.conn().prepare(ROWS_IN_RANGE).expect("rows in range");
     }
 }

@@ -320,3 +320,53 @@ fn rules_apply_retroactively() {
     assert!(before.unallocated > Decimal::ZERO);
     assert_eq!(after.unallocated, Decimal::ZERO);
 }
+
+/// The Overview's month to date is read from the monthly rollup while no row of the month lies
+/// after today, and from the ledger rows when one does: both give the same numbers.
+#[test]
+fn month_to_date_is_the_same_from_the_rollup_and_from_the_rows() {
+    let config = tollgate::config::parse(BOT_SEARCH_CONFIG, "t.toml").expect("config");
+    let store = Store::open_in_memory().expect("store");
+    let today = NaiveDate::from_ymd_opt(2026, 11, 20).expect("date");
+    let day = |d: u32| {
+        NaiveDate::from_ymd_opt(2026, 11, d)
+            .expect("date")
+            .and_hms_opt(0, 0, 0)
+            .expect("time")
+    };
+    let mut rows = Vec::new();
+    for d in 1..=20 {
+        for (sub, cost) in [
+            ("proj_bot", "1.10"),
+            ("proj_search", "2.05"),
+            ("proj_x", "0.33"),
+        ] {
+            let mut r = openai_day(day(d), cost.parse().expect("cost"), &[sub, &d.to_string()]);
+            r.sub_account_id = Some(sub.to_string());
+            rows.push(r);
+        }
+    }
+    let scope = IngestScope::Source {
+        source: "openai".into(),
+    };
+    store.ingest_rows(&scope, &rows).expect("ingest");
+    let from_rollup = tollgate::overview::load(&store, &config, today).expect("overview");
+    // A row after today in the same month (a booked commitment, or `--at` an earlier day).
+    let mut later = openai_day(day(25), "500".parse().expect("cost"), &["proj_bot", "late"]);
+    later.sub_account_id = Some("proj_bot".to_string());
+    rows.push(later);
+    store.ingest_rows(&scope, &rows).expect("ingest");
+    let from_rows = tollgate::overview::load(&store, &config, today).expect("overview");
+
+    let d = |s: &str| s.parse::<Decimal>().expect("decimal");
+    for o in [&from_rollup, &from_rows] {
+        assert_eq!(o.month_to_date, d("69.60"), "20 days x $3.48");
+        assert_eq!(o.unallocated, d("6.60"), "proj_x has no rule");
+    }
+    assert_eq!(from_rows.by_provider, from_rollup.by_provider);
+    let costs = |o: &tollgate::overview::Overview| -> Vec<Decimal> {
+        o.by_category.iter().map(|c| c.cost).collect()
+    };
+    assert_eq!(costs(&from_rows), costs(&from_rollup));
+    assert_eq!(costs(&from_rollup).iter().sum::<Decimal>(), d("69.60"));
+}
