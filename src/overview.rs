@@ -275,17 +275,14 @@ fn category_spend(
         params![midnight(spark_first), midnight(next_day(today))],
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
+                r.get::<_, Decimal>(2)?,
             ))
         },
     )?;
     for row in rows {
         let (day, category, cost) = row?;
-        let Ok(day) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") else {
-            continue;
-        };
         let Ok(idx) = usize::try_from((day - spark_first).num_days()) else {
             continue;
         };
@@ -293,7 +290,7 @@ fn category_spend(
             .entry(category)
             .or_insert_with(|| vec![Decimal::ZERO; SPARK_DAYS as usize]);
         if let Some(slot) = series.get_mut(idx) {
-            *slot += money::parse(&cost).unwrap_or_default();
+            *slot += cost;
         }
     }
     Ok(Category::ALL

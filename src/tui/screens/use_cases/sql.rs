@@ -33,19 +33,11 @@ pub fn daily_by_use_case(
     let mut stmt = store.conn().prepare(DAILY_BY_USE_CASE)?;
     let rows = stmt.query_map(params![midnight(from), after(to)], |r| {
         Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
+            (r.get::<_, NaiveDate>(0)?, r.get::<_, String>(1)?),
+            r.get::<_, Decimal>(2)?,
         ))
     })?;
-    let mut out = HashMap::new();
-    for row in rows {
-        let (day, use_case, cost) = row?;
-        if let Some(day) = parse_day(&day) {
-            out.insert((day, use_case), number(&cost).unwrap_or_default());
-        }
-    }
-    Ok(out)
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// The slices of use case `id` for ChargePeriodStart in [start, end), largest first, with
