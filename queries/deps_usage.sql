@@ -1,13 +1,13 @@
--- Needs Store::refresh_allocation (ledger_alloc, monthly_alloc). Dependencies (use case x
--- provider x item, item = model, else resource, else service) seen in rows with
--- ChargePeriodStart before the window's end, with their allocated cost, requests and tokens in
--- the window [?, ?). Unallocated rows get the use case 'unallocated'. `used_ever`: the item has
--- reported requests or tokens at some point, so "no requests in the window" means something
--- for it. Whole months before the window end's month come from the monthly rollup; the rest
--- (the window, and the end's month up to the end) from the ledger rows.
+-- Needs Store::refresh_allocation (daily_alloc, monthly_alloc). Dependencies (use case x
+-- provider x item, item = model, else resource, else service) seen in rows before the window's
+-- end, with their allocated cost, requests and tokens over the window's days [?, ?).
+-- Unallocated rows get the use case 'unallocated'. `used_ever`: the item has reported requests
+-- or tokens at some point, so "no requests in the window" means something for it. Whole months
+-- before the window end's month come from the monthly rollup; the rest (the window, and the
+-- end's month up to the end) from the daily rollup.
 WITH w AS (
-    SELECT CAST(? AS TIMESTAMP) AS w_start, CAST(? AS TIMESTAMP) AS w_end,
-           CAST(date_trunc('month', CAST(? AS TIMESTAMP)) AS TIMESTAMP) AS w_month
+    SELECT CAST(? AS DATE) AS w_start, CAST(? AS DATE) AS w_end,
+           CAST(date_trunc('month', CAST(? AS DATE)) AS DATE) AS w_month
 ),
 seen AS (
     SELECT coalesce(m.x_UseCase, 'unallocated') AS use_case,
@@ -20,20 +20,20 @@ seen AS (
            m.x_Used AS used
     FROM monthly_alloc m
     JOIN ledger_dims d ON d.x_DimKey = m.x_DimKey, w
-    WHERE m.month < CAST(w_month AS DATE)
+    WHERE m.month < w_month
     UNION ALL
-    SELECT coalesce(l.x_UseCase, 'unallocated'),
-           l.ProviderName,
-           coalesce(nullif(l.x_Model, ''), nullif(l.ResourceId, ''), l.ServiceName),
-           CASE WHEN l.ChargePeriodStart >= w_start THEN l.x_AllocatedCost END,
-           CASE WHEN l.ChargePeriodStart >= w_start THEN CAST(l.x_Requests AS DECIMAL(38, 0)) * l.x_Share END,
-           CASE WHEN l.ChargePeriodStart >= w_start AND lower(l.ConsumedUnit) = 'tokens'
-                THEN CAST(l.ConsumedQuantity AS DECIMAL(38, 6)) * l.x_Share END,
-           l.ChargePeriodStart >= w_start,
-           coalesce(coalesce(l.x_Requests, 0) > 0
-                    OR (lower(l.ConsumedUnit) = 'tokens' AND coalesce(l.ConsumedQuantity, 0) > 0), false)
-    FROM ledger_alloc l, w
-    WHERE l.ChargePeriodStart >= least(w_start, w_month) AND l.ChargePeriodStart < w_end
+    SELECT coalesce(a.x_UseCase, 'unallocated'),
+           d.ProviderName,
+           coalesce(nullif(d.x_Model, ''), nullif(a.ResourceId, ''), d.ServiceName),
+           CASE WHEN a.day >= w_start THEN a.x_AllocatedCost END,
+           CASE WHEN a.day >= w_start THEN a.x_Requests * a.x_Share END,
+           CASE WHEN a.day >= w_start AND lower(a.ConsumedUnit) = 'tokens'
+                THEN a.ConsumedQuantity * a.x_Share END,
+           a.day >= w_start,
+           a.x_Used
+    FROM daily_alloc a
+    JOIN ledger_dims d ON d.x_DimKey = a.x_DimKey, w
+    WHERE a.day >= least(w_start, w_month) AND a.day < w_end
 )
 SELECT use_case, provider, item,
        CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost_30d,

@@ -26,6 +26,19 @@ FROM ledger l
 JOIN dim_alloc a
   ON a.x_DimKey = l.x_DimKey
  AND (a.month IS NULL OR a.month = strftime(l.ChargePeriodStart, '%Y-%m'));
+-- The same allocation over the daily rollup (ledger_daily): what views of days read (ranges of
+-- whole days). Sums equal those of ledger_alloc over the same days exactly, as for
+-- monthly_alloc below. The dimension's attributes are in ledger_dims.
+CREATE OR REPLACE TEMP VIEW daily_alloc AS
+SELECT d.*,
+       a.use_case AS x_UseCase,
+       a.share AS x_Share,
+       a.category AS x_Category,
+       d.EffectiveCost * a.share AS x_AllocatedCost
+FROM ledger_daily d
+JOIN dim_alloc a
+  ON a.x_DimKey = d.x_DimKey
+ AND (a.month IS NULL OR a.month = strftime(d.day, '%Y-%m'));
 -- The same allocation over the monthly rollup (ledger_monthly): what reports of whole months
 -- read. Sums of x_AllocatedCost equal those of ledger_alloc over the same months exactly
 -- (share x sum = sum of share x cost, no rounding). The dimension's attributes (provider,

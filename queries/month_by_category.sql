@@ -1,6 +1,7 @@
--- Needs Store::refresh_allocation (ledger_alloc).
+-- Needs Store::refresh_allocation (daily_alloc). Allocated cost per category over the days in
+-- [?, ?).
 SELECT x_Category, CAST(sum(x_AllocatedCost) AS VARCHAR)
-FROM ledger_alloc
-WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+FROM daily_alloc
+WHERE day >= ? AND day < ?
 GROUP BY x_Category
 ORDER BY x_Category

@@ -1,6 +1,7 @@
--- Needs Store::refresh_allocation (ledger_alloc). x_UseCase NULL is unallocated.
+-- Needs Store::refresh_allocation (daily_alloc). Allocated cost per use case over the days in
+-- [?, ?); x_UseCase NULL is unallocated.
 SELECT x_UseCase, CAST(sum(x_AllocatedCost) AS VARCHAR)
-FROM ledger_alloc
-WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+FROM daily_alloc
+WHERE day >= ? AND day < ?
 GROUP BY x_UseCase
 ORDER BY x_UseCase NULLS LAST

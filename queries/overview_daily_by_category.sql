@@ -1,7 +1,6 @@
--- Needs Store::refresh_allocation (ledger_alloc). Allocated cost per day and category, rows whose
--- ChargePeriodStart is in [?, ?); feeds the Overview's sparklines.
-SELECT CAST(ChargePeriodStart AS DATE) AS day, x_Category,
-       sum(x_AllocatedCost)
-FROM ledger_alloc
-WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
+-- Needs Store::refresh_allocation (daily_alloc). Allocated cost per day and category over the
+-- days in [?, ?); feeds the Overview's sparklines.
+SELECT day, x_Category, sum(x_AllocatedCost)
+FROM daily_alloc
+WHERE day >= ? AND day < ?
 GROUP BY day, x_Category

@@ -15,6 +15,7 @@ pub mod import;
 pub mod logging;
 pub mod money;
 pub mod month;
+pub mod months;
 pub mod normalize;
 pub mod outcomes;
 pub mod overview;

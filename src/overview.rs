@@ -135,10 +135,7 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
     let by_provider = providers
         .into_iter()
         .zip(rounded)
-        .map(|((p, _), cost)| ProviderCost {
-            provider: p.unwrap_or_default(),
-            cost,
-        })
+        .map(|((p, _), cost)| ProviderCost { provider: p, cost })
         .collect();
 
     let unallocated_exact = mtd.unallocated;
@@ -217,7 +214,7 @@ struct MonthToDate {
     total: Decimal,
     unallocated: Decimal,
     by_category: HashMap<String, Decimal>,
-    providers: Vec<(Option<String>, Decimal)>,
+    providers: Vec<(String, Decimal)>,
 }
 
 impl MonthToDate {
@@ -234,7 +231,7 @@ impl MonthToDate {
                 total: alloc.total,
                 unallocated: alloc.unallocated,
                 by_category: alloc.by_category,
-                providers: store.pairs(sql::MONTH_ROLLUP_BY_PROVIDER, month)?,
+                providers: alloc.by_provider,
             });
         }
         let start = month.first_day();
@@ -249,7 +246,10 @@ impl MonthToDate {
                 .into_iter()
                 .map(|(c, v)| (c.unwrap_or_default(), v))
                 .collect(),
-            providers: range_pairs(store, sql::MONTH_BY_PROVIDER, start, end)?,
+            providers: range_pairs(store, sql::MONTH_BY_PROVIDER, start, end)?
+                .into_iter()
+                .map(|(p, c)| (p.unwrap_or_default(), c))
+                .collect(),
         })
     }
 }
@@ -271,16 +271,13 @@ fn category_spend(
         .unwrap_or(today);
     let mut daily: HashMap<String, Vec<Decimal>> = HashMap::new();
     let mut stmt = store.conn().prepare(DAILY_BY_CATEGORY)?;
-    let rows = stmt.query_map(
-        params![midnight(spark_first), midnight(next_day(today))],
-        |r| {
-            Ok((
-                r.get::<_, NaiveDate>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Decimal>(2)?,
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(params![spark_first, next_day(today)], |r| {
+        Ok((
+            r.get::<_, NaiveDate>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Decimal>(2)?,
+        ))
+    })?;
     for row in rows {
         let (day, category, cost) = row?;
         let Ok(idx) = usize::try_from((day - spark_first).num_days()) else {
@@ -311,17 +308,15 @@ fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
     Ok(text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok()))
 }
 
-/// Exact EffectiveCost of the rows whose ChargePeriodStart is in [start, end).
+/// Exact EffectiveCost of the days in [start, end).
 fn range_total(store: &Store, start: NaiveDate, end: NaiveDate) -> Result<Decimal, StoreError> {
-    let text: String = store.conn().query_row(
-        sql::MONTH_TOTALS,
-        params![midnight(start), midnight(end)],
-        |r| r.get(0),
-    )?;
+    let text: String = store
+        .conn()
+        .query_row(sql::MONTH_TOTALS, params![start, end], |r| r.get(0))?;
     Ok(money::parse(&text).unwrap_or_default())
 }
 
-/// `(name, cost)` pairs of a query over ChargePeriodStart in [start, end).
+/// `(name, cost)` pairs of a query over the days in [start, end).
 fn range_pairs(
     store: &Store,
     query: &str,
@@ -329,7 +324,7 @@ fn range_pairs(
     end: NaiveDate,
 ) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
     let mut stmt = store.conn().prepare(query)?;
-    let rows = stmt.query_map(params![midnight(start), midnight(end)], |r| {
+    let rows = stmt.query_map(params![start, end], |r| {
         Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
     })?;
     rows.map(|r| {

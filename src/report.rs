@@ -55,57 +55,12 @@ pub struct UseCaseCost {
     pub cost_per_outcome: Option<Decimal>,
 }
 
-/// Exact (unrounded) allocation of one month.
-#[derive(Debug, Clone, Default)]
-pub struct MonthAllocation {
-    pub total: Decimal,
-    pub by_use_case: HashMap<String, Decimal>,
-    pub unallocated: Decimal,
-    pub by_category: HashMap<String, Decimal>,
-    /// Tokens without a price (they cost $0 in the ledger until one is known).
-    pub unpriced_tokens: Decimal,
-    pub currency: String,
-}
+pub use crate::months::MonthAllocation;
 
 /// Outcome values of one month: (use_case, metric) -> value.
 pub type Outcomes = HashMap<(String, String), Decimal>;
 
 impl Store {
-    /// Requires [`Store::refresh_allocation`] to have run for the current config.
-    /// The month's totals and allocation (two queries over the monthly rollup).
-    pub fn month_allocation(&self, month: Month) -> Result<MonthAllocation, StoreError> {
-        let (start, end) = month.bounds();
-        let (total, unpriced, currency): (String, String, String) =
-            self.conn()
-                .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| {
-                    Ok((r.get(0)?, r.get(3)?, r.get(4)?))
-                })?;
-        let mut out = MonthAllocation {
-            total: money::parse(&total).unwrap_or_default(),
-            unpriced_tokens: money::parse(&unpriced).unwrap_or_default(),
-            currency,
-            ..Default::default()
-        };
-        let mut stmt = self.conn().prepare(sql::MONTH_ROLLUP_ALLOCATION)?;
-        let rows = stmt.query_map(params![start, end], |r| {
-            Ok((
-                r.get::<_, Option<String>>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-            ))
-        })?;
-        for row in rows {
-            let (use_case, category, cost) = row?;
-            let cost = money::parse(&cost).unwrap_or_default();
-            match use_case {
-                Some(u) => *out.by_use_case.entry(u).or_default() += cost,
-                None => out.unallocated += cost,
-            }
-            *out.by_category.entry(category).or_default() += cost;
-        }
-        Ok(out)
-    }
-
     /// The month's ledger total (every row, allocated or not).
     pub fn month_total(&self, month: Month) -> Result<Decimal, StoreError> {
         let (start, end) = month.bounds();
@@ -113,24 +68,6 @@ impl Store {
             self.conn()
                 .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| r.get(0))?;
         Ok(money::parse(&text).unwrap_or_default())
-    }
-
-    /// `(name, cost)` pairs from a month query taking `[start, end)` (the month's bounds).
-    pub fn pairs(
-        &self,
-        query: &str,
-        month: Month,
-    ) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
-        let (start, end) = month.bounds();
-        let mut stmt = self.conn().prepare(query)?;
-        let rows = stmt.query_map(params![start, end], |r| {
-            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
-        })?;
-        rows.map(|r| {
-            r.map(|(k, v)| (k, money::parse(&v).unwrap_or_default()))
-                .map_err(StoreError::from)
-        })
-        .collect()
     }
 
     /// The latest month with ledger rows.
@@ -188,16 +125,16 @@ pub fn month_report(
     let outcomes = store.outcomes(month)?;
 
     // Providers, rounded to add up to the total.
-    let providers = store.pairs(sql::MONTH_ROLLUP_BY_PROVIDER, month)?;
     let rounded = cents_summing_to(
-        &providers.iter().map(|p| p.1).collect::<Vec<_>>(),
+        &alloc.by_provider.iter().map(|p| p.1).collect::<Vec<_>>(),
         alloc.total,
     );
-    let by_provider = providers
+    let by_provider = alloc
+        .by_provider
         .iter()
         .zip(rounded)
         .map(|((p, _), cost)| ProviderCost {
-            provider: p.clone().unwrap_or_default(),
+            provider: p.clone(),
             cost,
         })
         .collect();

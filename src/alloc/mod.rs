@@ -76,6 +76,27 @@ impl Store {
         Ok(built)
     }
 
+    /// What the allocation now in `dim_alloc` was built for (ledger generation, config
+    /// fingerprint), when it is current: values computed from it can be memoized under it.
+    pub fn allocation_key(&self) -> Option<(u64, u64)> {
+        self.alloc_built_for
+            .get()
+            .filter(|(generation, _)| *generation == self.generation())
+    }
+
+    /// `compute()`, memoized under `name` for the allocation now built (see
+    /// [`Store::memoized`]); computed every time when the allocation is not current.
+    pub fn memoized_on_allocation<T: Clone + Send + 'static, E>(
+        &self,
+        name: &str,
+        compute: impl FnOnce() -> Result<T, E>,
+    ) -> Result<T, E> {
+        match self.allocation_key() {
+            Some(key) => self.memoized(&format!("{name} {key:?}"), compute),
+            None => compute(),
+        }
+    }
+
     fn build_allocation(&self, config: &Config) -> Result<usize, StoreError> {
         let dims = self.dimensions()?;
         let mut fixed = Vec::new();

@@ -16,7 +16,7 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::{Days, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Days, NaiveDate, NaiveDateTime};
 use duckdb::params;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -210,29 +210,22 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
     let reviews = latest_reviews(store)?;
 
     let mut stmt = store.conn().prepare(USAGE)?;
-    let rows = stmt.query_map(
-        params![
-            window_start.and_time(NaiveTime::MIN),
-            window_end.and_time(NaiveTime::MIN),
-            window_end.and_time(NaiveTime::MIN)
-        ],
-        |r| {
-            Ok((
-                [
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                ],
-                [
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
-                ],
-                r.get::<_, bool>(6)?,
-                r.get::<_, bool>(7)?,
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(params![window_start, window_end, window_end], |r| {
+        Ok((
+            [
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ],
+            [
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, String>(5)?,
+            ],
+            r.get::<_, bool>(6)?,
+            r.get::<_, bool>(7)?,
+        ))
+    })?;
     let mut deps = Vec::new();
     let mut seen = HashSet::new();
     for row in rows {

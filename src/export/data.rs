@@ -67,7 +67,7 @@ impl PackData {
 
 /// Rows of `month` in the ledger.
 pub fn month_rows(store: &Store, month: Month) -> Result<i64, ExportError> {
-    let (start, end) = month.bounds();
+    let (start, end) = (month.first_day(), month.next().first_day());
     Ok(store
         .conn()
         .query_row(sql::MONTH_TOTALS, params![start, end], |r| r.get(2))?)

@@ -7,11 +7,10 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Days, NaiveDate};
 use duckdb::params;
 use rust_decimal::Decimal;
 
-use super::sql as gsql;
 use crate::config::Config;
 use crate::money::{self, cents};
 use crate::month::Month;
@@ -60,40 +59,17 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Spend, S
     let current = Month::of(today);
     // The month before the first evaluated one is loaded too: G1 compares with it.
     let first = current.plus(-MONTHS_BACK - 1);
-    let (start, _) = first.bounds();
-    let (end, _) = current.bounds();
-
-    let mut complete: BTreeMap<Month, MonthSpend> = BTreeMap::new();
-    let mut stmt = store.conn().prepare(sql::MONTHLY_TOTALS)?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
-    for row in rows {
-        let (month, total) = row?;
-        let Ok(month) = month.parse::<Month>() else {
-            continue;
-        };
-        if month >= first && month < current {
-            complete.entry(month).or_default().total = money::parse(&total).unwrap_or_default();
-        }
-    }
-    let mut stmt = store.conn().prepare(gsql::MONTHLY_BY_USE_CASE)?;
-    let rows = stmt.query_map(params![start, end], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (month, use_case, cost) = row?;
-        if let (Ok(month), Some(use_case)) = (month.parse::<Month>(), use_case) {
-            *complete
-                .entry(month)
-                .or_default()
-                .by_use_case
-                .entry(use_case)
-                .or_default() += money::parse(&cost).unwrap_or_default();
-        }
-    }
+    let complete: BTreeMap<Month, MonthSpend> = store
+        .months()?
+        .range(first..current)
+        .map(|(month, alloc)| {
+            let spend = MonthSpend {
+                total: alloc.total,
+                by_use_case: alloc.by_use_case.clone(),
+            };
+            (*month, spend)
+        })
+        .collect();
     let evaluated = complete
         .keys()
         .copied()
@@ -113,12 +89,11 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Spend, S
 
 /// Each use case's cost over the projection window x days in month / window days, to the cent.
 fn project_use_cases(store: &Store, p: &Projection) -> Result<MonthSpend, StoreError> {
-    let start = p.window_first.and_time(NaiveTime::MIN);
+    let start = p.window_first;
     let end = p
         .window_last
         .checked_add_days(Days::new(1))
-        .unwrap_or(p.window_last)
-        .and_time(NaiveTime::MIN);
+        .unwrap_or(p.window_last);
     let mut out = MonthSpend {
         total: p.month_end,
         ..Default::default()

@@ -4,8 +4,6 @@ pub const DECISION_INSERT: &str = include_str!("../../queries/gates_decision_ins
 pub const DECISIONS: &str = include_str!("../../queries/gates_decisions.sql");
 pub const BASELINE_INSERT: &str = include_str!("../../queries/gates_baseline_insert.sql");
 pub const BASELINES: &str = include_str!("../../queries/gates_baselines.sql");
-/// Needs the `ledger_alloc` view (`Store::refresh_allocation`).
-pub const MONTHLY_BY_USE_CASE: &str = include_str!("../../queries/gates_monthly_by_use_case.sql");
 
 /// Every statement that needs no table created at run time, for the prepare-everything test.
 pub const ALL: &[(&str, &str)] = &[

@@ -14,7 +14,7 @@ mod rule;
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{Days, NaiveDate, NaiveTime};
+use chrono::{Days, NaiveDate};
 use duckdb::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -196,7 +196,7 @@ pub fn spikes_with(
     let from = sub_days(today, days.max(1) - 1);
     let load_from = sub_days(from, rule.window_days);
     let rows = load_cells(store, load_from, add_days(today, 1), use_case)?;
-    let first_days = first_days(store)?;
+    let first_days = store.memoized_on_allocation("spike first days", || first_days(store))?;
 
     let mut by_use_case: BTreeMap<String, Vec<CellRow>> = BTreeMap::new();
     for r in rows {
@@ -389,33 +389,26 @@ fn load_cells(
     use_case: Option<&str>,
 ) -> Result<Vec<CellRow>, StoreError> {
     let mut stmt = store.conn().prepare(DAILY_CELLS)?;
-    let rows = stmt.query_map(
-        params![
-            from.and_time(NaiveTime::MIN),
-            until.and_time(NaiveTime::MIN),
-            use_case
-        ],
-        |r| {
-            Ok((
-                r.get::<_, NaiveDate>(0)?,
-                r.get::<_, String>(1)?,
-                Group {
-                    provider: r.get(2)?,
-                    item: r.get(3)?,
-                    token_type: r.get(4)?,
-                    unit: r.get(5)?,
-                    api_key: r.get(6)?,
-                },
-                [
-                    r.get::<_, Decimal>(7)?,
-                    r.get::<_, Decimal>(8)?,
-                    r.get::<_, Decimal>(9)?,
-                ],
-                r.get::<_, bool>(10)?,
-                r.get::<_, bool>(11)?,
-            ))
-        },
-    )?;
+    let rows = stmt.query_map(params![from, until, use_case], |r| {
+        Ok((
+            r.get::<_, NaiveDate>(0)?,
+            r.get::<_, String>(1)?,
+            Group {
+                provider: r.get(2)?,
+                item: r.get(3)?,
+                token_type: r.get(4)?,
+                unit: r.get(5)?,
+                api_key: r.get(6)?,
+            },
+            [
+                r.get::<_, Decimal>(7)?,
+                r.get::<_, Decimal>(8)?,
+                r.get::<_, Decimal>(9)?,
+            ],
+            r.get::<_, bool>(10)?,
+            r.get::<_, bool>(11)?,
+        ))
+    })?;
     let mut out = Vec::new();
     for row in rows {
         let (day, uc, group, [cost, quantity, requests], has_quantity, has_requests) = row?;

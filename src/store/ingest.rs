@@ -89,7 +89,8 @@ impl Store {
             for scope in scopes {
                 check_staged(c, scope, scopes.len() == 1)?;
             }
-            // The (source, month) pairs this write touches: the monthly rollup of each is rebuilt.
+            // The (source, month) pairs this write touches: their daily and monthly rollups are
+            // rebuilt.
             c.execute_batch(ROLLUP_SCOPE_STAGED)?;
             for scope in scopes {
                 on_scope(c, scope, ROLLUP_SCOPE_REPLACED)?;
@@ -97,6 +98,7 @@ impl Store {
             }
             let written = c.execute(sql::INGEST_STAGING, [])?;
             c.execute_batch(sql::LEDGER_DIMS_REBUILD)?;
+            c.execute_batch(sql::LEDGER_DAILY_REBUILD)?;
             c.execute_batch(sql::LEDGER_MONTHLY_REBUILD)?;
             for scope in scopes {
                 let n = match scope {

@@ -34,6 +34,14 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
             super::sql::LEDGER_MONTHLY_REBUILD,
         ],
     ),
+    (
+        7,
+        &[
+            include_str!("../../queries/migrations/007_ledger_daily.sql"),
+            super::sql::LEDGER_DAILY_REBUILD,
+            "DROP TABLE rollup_scope",
+        ],
+    ),
 ];
 
 impl Store {
@@ -83,7 +91,7 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 6;
+pub const LATEST: u32 = 7;
 
 #[cfg(test)]
 mod tests {

@@ -210,62 +210,87 @@ fn large_rows_allocate_exactly() {
     assert_eq!(cost(&r, "b"), d("54012.34"));
 }
 
-/// Reports of whole months read the monthly rollup; sums over the ledger rows of the same
-/// months must be equal to the last digit, with usage-weighted splits in play.
+/// Reports read the rollups: whole months the monthly one (`Store::months`), ranges of days
+/// the daily one (the month_* queries). Sums over the ledger rows of the same months must be
+/// equal to the last digit, with usage-weighted splits in play.
 #[test]
 fn rollup_month_queries_equal_the_ledger_rows() {
     use tollgate::store::sql;
     let store = ledger();
     let config = tollgate::config::parse(CONFIG, "t.toml").expect("config");
     store.refresh_allocation(&config).expect("allocation");
-    let rows = |query: &str, month: &str| -> Vec<String> {
-        let (start, end) = month.parse::<tollgate::month::Month>().expect("m").bounds();
+    // (name, cost) pairs of a query over [start, end): day bounds for the daily rollup,
+    // midnights for the ledger rows.
+    let pairs = |query: &str, start: &dyn duckdb::ToSql, end: &dyn duckdb::ToSql| {
         let mut stmt = store.conn().prepare(query).expect("prepare");
-        let n = stmt.column_count();
-        let mut out = Vec::new();
-        let mut rows = stmt.query(duckdb::params![start, end]).expect("query");
-        while let Some(r) = rows.next().expect("row") {
-            let cells: Vec<String> = (0..n)
-                .map(|i| match r.get_ref(i).expect("cell") {
-                    duckdb::types::ValueRef::Null => "NULL".to_string(),
-                    duckdb::types::ValueRef::Text(t) => String::from_utf8_lossy(t).to_string(),
-                    v => format!("{:?}", v.to_owned()),
-                })
-                .collect();
-            out.push(cells.join("|"));
-        }
-        out
+        let rows = stmt
+            .query_map([start, end], |r| {
+                Ok((
+                    r.get::<_, Option<String>>(0)?.unwrap_or_default(),
+                    r.get::<_, String>(1)?,
+                ))
+            })
+            .expect("query");
+        rows.map(|r| {
+            let (k, v) = r.expect("row");
+            (k, d(&v))
+        })
+        .collect::<HashMap<String, Decimal>>()
     };
+    const LEDGER_TOTAL: &str =
+        "SELECT 'total', CAST(coalesce(sum(EffectiveCost), 0) AS VARCHAR) FROM ledger \
+         WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?";
+    const LEDGER_BY_PROVIDER: &str = "SELECT ProviderName, CAST(sum(EffectiveCost) AS VARCHAR) \
+         FROM ledger WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ? GROUP BY 1";
+    const LEDGER_BY_USE_CASE: &str = "SELECT x_UseCase, CAST(sum(x_AllocatedCost) AS VARCHAR) \
+         FROM ledger_alloc WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ? GROUP BY 1";
+    const LEDGER_BY_CATEGORY: &str = "SELECT x_Category, CAST(sum(x_AllocatedCost) AS VARCHAR) \
+         FROM ledger_alloc WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ? GROUP BY 1";
     for month in ["2026-08", "2026-09", "2026-10", "2026-11"] {
-        for (rollup, ledger) in [
-            (sql::MONTH_ROLLUP_TOTALS, sql::MONTH_TOTALS),
-            (sql::MONTH_ROLLUP_BY_PROVIDER, sql::MONTH_BY_PROVIDER),
-        ] {
-            let want = rows(ledger, month);
-            assert_eq!(rows(rollup, month), want, "{month}: {rollup}");
-        }
-        // The allocation (one rollup query by use case x category) against the ledger twins.
-        let alloc = store
-            .month_allocation(month.parse().expect("month"))
-            .expect("allocation");
-        let sums = |query: &str| -> HashMap<String, Decimal> {
-            rows(query, month)
-                .iter()
-                .map(|r| {
-                    let (name, cost) = r.split_once('|').expect("two cells");
-                    (name.to_string(), d(cost))
-                })
-                .collect()
-        };
-        let mut by_use_case = sums(sql::MONTH_BY_USE_CASE);
-        let unallocated = by_use_case.remove("NULL").unwrap_or_default();
+        let m: tollgate::month::Month = month.parse().expect("month");
+        let (start, end) = m.bounds();
+        let (first, next) = (m.first_day(), m.next().first_day());
+        let ledger = |q: &str| pairs(q, &start, &end);
+        let daily = |q: &str| pairs(q, &first, &next);
+        let total = ledger(LEDGER_TOTAL).remove("total").unwrap_or_default();
+        let by_provider = ledger(LEDGER_BY_PROVIDER);
+        let mut by_use_case = ledger(LEDGER_BY_USE_CASE);
+        let by_category = ledger(LEDGER_BY_CATEGORY);
+
+        // The daily rollup, over the month's days.
+        let mut totals = store.conn().prepare(sql::MONTH_TOTALS).expect("prepare");
+        let daily_total: String = totals
+            .query_row(duckdb::params![first, next], |r| r.get(0))
+            .expect("total");
+        assert_eq!(d(&daily_total), total, "{month}: daily total");
+        assert_eq!(
+            daily(sql::MONTH_BY_PROVIDER),
+            by_provider,
+            "{month}: daily providers"
+        );
+        assert_eq!(
+            daily(sql::MONTH_BY_USE_CASE),
+            by_use_case,
+            "{month}: daily use cases"
+        );
+        assert_eq!(
+            daily(sql::MONTH_BY_CATEGORY),
+            by_category,
+            "{month}: daily categories"
+        );
+
+        // The monthly rollup, every month at once.
+        let alloc = store.month_allocation(m).expect("allocation");
+        assert_eq!(alloc.total, total, "{month}: total");
+        assert_eq!(
+            alloc.by_provider.iter().cloned().collect::<HashMap<_, _>>(),
+            by_provider,
+            "{month}: providers"
+        );
+        let unallocated = by_use_case.remove("").unwrap_or_default();
         assert_eq!(alloc.by_use_case, by_use_case, "{month}: use cases");
         assert_eq!(alloc.unallocated, unallocated, "{month}: unallocated");
-        assert_eq!(
-            alloc.by_category,
-            sums(sql::MONTH_BY_CATEGORY),
-            "{month}: categories"
-        );
+        assert_eq!(alloc.by_category, by_category, "{month}: categories");
     }
     let september = store
         .month_allocation("2026-09".parse().expect("month"))
@@ -274,5 +299,46 @@ fn rollup_month_queries_equal_the_ledger_rows() {
         september.by_use_case.len() >= 3,
         "the split gave several use cases: {:?}",
         september.by_use_case
+    );
+}
+
+/// Every month's allocation is read once per ledger write and allocation: a write, or another
+/// config, gives new numbers at once.
+#[test]
+fn month_allocation_follows_writes_and_config_changes() {
+    let store = ledger();
+    let config = tollgate::config::parse(CONFIG, "t.toml").expect("config");
+    let september: tollgate::month::Month = "2026-09".parse().expect("month");
+    store.refresh_allocation(&config).expect("allocation");
+    let before = store.month_allocation(september).expect("before");
+    assert_eq!(store.month_allocation(september).expect("again"), before);
+
+    let day = NaiveDate::from_ymd_opt(2026, 9, 20).expect("d");
+    store
+        .ingest_rows(
+            &IngestScope::Window {
+                source: "openai".into(),
+                start: day.and_hms_opt(0, 0, 0).expect("t"),
+                end: day.and_hms_opt(23, 0, 0).expect("t"),
+            },
+            &[usage(day, "proj_a", "10.00", 5, 1, 99)],
+        )
+        .expect("write");
+    store.refresh_allocation(&config).expect("allocation");
+    let after = store.month_allocation(september).expect("after");
+    assert_eq!(after.total, before.total + d("10.00"));
+
+    // No rules: the whole month is unallocated.
+    let bare = tollgate::config::parse("", "bare.toml").expect("config");
+    store.refresh_allocation(&bare).expect("allocation");
+    let unruled = store.month_allocation(september).expect("no rules");
+    assert_eq!(unruled.unallocated, after.total);
+    assert!(unruled.by_use_case.is_empty(), "{:?}", unruled.by_use_case);
+    assert_eq!(
+        store
+            .month_allocation("2031-01".parse().expect("month"))
+            .expect("empty month"),
+        tollgate::report::MonthAllocation::default(),
+        "a month without rows is $0"
     );
 }

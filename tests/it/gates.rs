@@ -607,8 +607,8 @@ fn gate_queries_prepare() {
         .expect("allocation");
     store
         .conn()
-        .prepare(gates::sql::MONTHLY_BY_USE_CASE)
-        .expect("monthly by use case");
+        .prepare(tollgate::store::sql::MONTHS_ALLOCATION)
+        .expect("every month by use case");
 }
 
 fn demo_store(dir: &tempfile::TempDir) -> (Store, Config) {

@@ -258,7 +258,7 @@ fn dimensions_follow_every_write_and_are_backfilled_by_the_migration() {
         store
             .conn()
             .execute_batch(
-                "DROP TABLE ledger_monthly; DROP TABLE ledger_dims; \
+                "DROP TABLE ledger_daily; DROP TABLE ledger_monthly; DROP TABLE ledger_dims; \
                  DELETE FROM schema_migrations WHERE version >= 5",
             )
             .expect("downgrade");
@@ -267,8 +267,8 @@ fn dimensions_follow_every_write_and_are_backfilled_by_the_migration() {
     assert_eq!(models(&store), ["a"]);
 }
 
-/// The monthly rollup, summed per (source, month) as text, next to the same sums computed from
-/// the ledger rows: they must always be equal.
+/// The monthly and daily rollups, summed per (source, month or day, dimension) as text, next to
+/// the same sums computed from the ledger rows: they must always be equal.
 fn rollup_vs_ledger(store: &Store) -> (Vec<String>, Vec<String>) {
     let q = |sql: &str| -> Vec<String> {
         let mut stmt = store.conn().prepare(sql).expect("prepare");
@@ -277,15 +277,30 @@ fn rollup_vs_ledger(store: &Store) -> (Vec<String>, Vec<String>) {
             .map(|r| r.expect("row"))
             .collect()
     };
-    (
-        q("SELECT concat_ws('/', x_Source, month, x_DimKey, sum(EffectiveCost), sum(BilledCost), \
-                 sum(x_RowCount), min(x_FirstStart)) AS k \
-           FROM ledger_monthly GROUP BY x_Source, month, x_DimKey ORDER BY k"),
-        q("SELECT concat_ws('/', x_Source, month, x_DimKey, sum(CAST(EffectiveCost AS DECIMAL(38, 9))), \
-                 sum(CAST(BilledCost AS DECIMAL(38, 9))), count(*), min(ChargePeriodStart)) AS k \
-           FROM (SELECT *, CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM ledger) \
-           GROUP BY x_Source, month, x_DimKey ORDER BY k"),
-    )
+    let mut rollups = q(
+        "SELECT concat_ws('/', x_Source, month, x_DimKey, sum(EffectiveCost), \
+             sum(BilledCost), sum(x_RowCount), min(x_FirstStart)) AS k \
+         FROM ledger_monthly GROUP BY x_Source, month, x_DimKey ORDER BY k",
+    );
+    let mut ledger = q("SELECT concat_ws('/', x_Source, month, x_DimKey, \
+             sum(CAST(EffectiveCost AS DECIMAL(38, 9))), sum(CAST(BilledCost AS DECIMAL(38, 9))), \
+             count(*), min(ChargePeriodStart)) AS k \
+         FROM (SELECT *, CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM ledger) \
+         GROUP BY x_Source, month, x_DimKey ORDER BY k");
+    rollups.extend(q(
+        "SELECT concat_ws('/', x_Source, day, x_DimKey, x_TokenType, \
+             sum(EffectiveCost), sum(BilledCost), sum(ConsumedQuantity), sum(x_Requests), \
+             sum(x_RowCount), bool_or(x_Used)) AS k \
+         FROM ledger_daily GROUP BY x_Source, day, x_DimKey, x_TokenType ORDER BY k",
+    ));
+    ledger.extend(q("SELECT concat_ws('/', x_Source, day, x_DimKey, x_TokenType, \
+             sum(CAST(EffectiveCost AS DECIMAL(38, 9))), sum(CAST(BilledCost AS DECIMAL(38, 9))), \
+             sum(CAST(ConsumedQuantity AS DECIMAL(38, 6))), sum(CAST(x_Requests AS DECIMAL(38, 0))), \
+             count(*), bool_or(coalesce(x_Requests, 0) > 0 OR (lower(ConsumedUnit) = 'tokens' \
+                 AND coalesce(ConsumedQuantity, 0) > 0))) AS k \
+         FROM (SELECT *, CAST(ChargePeriodStart AS DATE) AS day FROM ledger) \
+         GROUP BY x_Source, day, x_DimKey, x_TokenType ORDER BY k"));
+    (rollups, ledger)
 }
 
 #[test]
@@ -315,9 +330,39 @@ fn monthly_rollup_follows_every_write_and_is_backfilled_by_the_migration() {
                 )
                 .expect("ingest");
         }
+        // Hourly rows with tokens and requests across a month end: several rows per day and key.
+        let hourly: Vec<LedgerRow> = (0..60)
+            .map(|h| {
+                let mut r = row("hourly", 1, "0.125", &format!("h-{h}"));
+                r.charge_period_start = day(30) + chrono::Duration::hours(h);
+                r.charge_period_end = r.charge_period_start + chrono::Duration::hours(1);
+                r.token_type = Some(if h % 2 == 0 { "input" } else { "output" }.into());
+                r.consumed_unit = Some("Tokens".into());
+                r.consumed_quantity = (h % 3 != 0).then(|| Decimal::from(1000 + h));
+                r.requests = (h % 5 != 0).then_some(h);
+                r
+            })
+            .collect();
+        store
+            .ingest_rows(
+                &IngestScope::Source {
+                    source: "hourly".into(),
+                },
+                &hourly,
+            )
+            .expect("hourly");
         let (rollup, ledger) = rollup_vs_ledger(&store);
         assert_eq!(rollup, ledger);
         assert!(rollup.len() >= 4, "two sources x two months: {rollup:?}");
+        let daily: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM ledger_daily WHERE x_Source = 'hourly'",
+                [],
+                |r| r.get(0),
+            )
+            .expect("daily rows");
+        assert_eq!(daily, 6, "3 days x 2 token types: {rollup:?}");
 
         // A window that removes every row of its month, and one that changes a few days.
         let first = rows("openai", "1.25")[0].charge_period_start;
@@ -348,7 +393,8 @@ fn monthly_rollup_follows_every_write_and_is_backfilled_by_the_migration() {
         store
             .conn()
             .execute_batch(
-                "DROP TABLE ledger_monthly; DELETE FROM schema_migrations WHERE version >= 6",
+                "DROP TABLE ledger_daily; DROP TABLE ledger_monthly; \
+                 DELETE FROM schema_migrations WHERE version >= 6",
             )
             .expect("downgrade");
     }

@@ -231,8 +231,10 @@ pub fn load(store: &Store, config: &Config, query: &Query) -> anyhow::Result<Dat
             slice,
             today,
         )?),
-        Level::Spike { id, day, .. } => Data::Spike(SpikeData {
-            spike: spike_on(store, config, id, *day)?,
+        Level::Spike { id, month, day, .. } => Data::Spike(SpikeData {
+            spike: use_case_spikes(store, config, id, *month, today)?
+                .into_iter()
+                .find(|s| s.day == *day),
             level,
         }),
     })
@@ -324,8 +326,7 @@ fn load_use_case(
             .find(|u| u.use_case == id)
             .map_or(Decimal::ZERO, |u| u.cost)
     };
-    let (start, end) = month.bounds();
-    let raw = sql::slices(store, start, end, id)?;
+    let raw = sql::slices(store, month, id)?;
     let rounded = cents_summing_to(&raw.iter().map(|s| s.cost).collect::<Vec<_>>(), cost);
     let slices = raw
         .into_iter()
@@ -333,21 +334,7 @@ fn load_use_case(
         .map(|(s, cost)| SliceLine { cost, ..s })
         .collect();
 
-    // The month's spikes and the recent ones `tollgate spikes` shows, in one engine call over
-    // both (a day's explanation does not depend on the range it is found in).
-    let recent = sub_days(today, spikes::DEFAULT_DAYS - 1);
-    let first = month.first_day().min(recent);
-    let found = if first <= today {
-        let days = (today - first).num_days() as u32 + 1;
-        let in_range = |d: NaiveDate| Month::of(d) == month || d >= recent;
-        spikes::spikes_with(store, config, today, Some(id), days, &SpikeRule::default())?
-            .spikes
-            .into_iter()
-            .filter(|s| in_range(s.day))
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let found = use_case_spikes(store, config, id, month, today)?;
     Ok(UseCaseData {
         level,
         month,
@@ -374,7 +361,10 @@ fn load_slice(
     let from = month.first_day();
     let history_from = sub_days(from, rule.window_days);
     let daily = sql::slice_daily(store, history_from, last, id, slice)?;
-    let flagged = month_spikes(store, config, id, month, today)?;
+    let flagged: Vec<Spike> = use_case_spikes(store, config, id, month, today)?
+        .into_iter()
+        .filter(|s| Month::of(s.day) == month)
+        .collect();
     let first_day = daily.keys().next().copied().unwrap_or(from);
     let cost_of = |d: NaiveDate| daily.get(&d).map_or(Decimal::ZERO, |v| v.cost);
 
@@ -411,32 +401,37 @@ fn baseline(rule: &SpikeRule, history: &[Decimal]) -> Option<Decimal> {
     (!kept.is_empty()).then(|| kept.iter().sum::<Decimal>() / Decimal::from(kept.len()))
 }
 
-/// The use case's spikes in `month` (through today), from the engine `tollgate spikes` uses.
-fn month_spikes(
+/// The spikes of use case `id` on the days of `month` (through `today`) and on the recent days
+/// `tollgate spikes` lists, from that engine in one call over both (a day's explanation does
+/// not depend on the range it is found in). Memoized until the next write or allocation
+/// change, so the use case, its slices and its spike days share one computation.
+fn use_case_spikes(
     store: &Store,
     config: &Config,
     id: &str,
     month: Month,
     today: NaiveDate,
 ) -> anyhow::Result<Vec<Spike>> {
-    let last = last_shown_day(month, today);
-    if last < month.first_day() {
+    let recent = sub_days(today, spikes::DEFAULT_DAYS - 1);
+    let first = month.first_day().min(recent);
+    if first > today {
         return Ok(Vec::new());
     }
-    let days = (last - month.first_day()).num_days() as u32 + 1;
-    let report = spikes::spikes_with(store, config, last, Some(id), days, &SpikeRule::default())?;
-    Ok(report.spikes)
-}
-
-/// The engine's spike of use case `id` on `day`, if the day is one.
-fn spike_on(
-    store: &Store,
-    config: &Config,
-    id: &str,
-    day: NaiveDate,
-) -> anyhow::Result<Option<Spike>> {
-    let report = spikes::spikes_with(store, config, day, Some(id), 1, &SpikeRule::default())?;
-    Ok(report.spikes.into_iter().find(|s| s.day == day))
+    store.refresh_allocation(config)?;
+    let key = format!("use case spikes {id} {month} {today}");
+    Ok(store.memoized_on_allocation(&key, || {
+        let days = (today - first).num_days() as u32 + 1;
+        let in_range = |d: NaiveDate| Month::of(d) == month || d >= recent;
+        let report =
+            spikes::spikes_with(store, config, today, Some(id), days, &SpikeRule::default())?;
+        Ok::<_, crate::store::StoreError>(
+            report
+                .spikes
+                .into_iter()
+                .filter(|s| in_range(s.day))
+                .collect::<Vec<_>>(),
+        )
+    })?)
 }
 
 /// `month`, or the month `tollgate report` shows by default.

@@ -1,15 +1,16 @@
-//! The Use cases tab's own queries over `ledger_alloc`, each filtered in SQL by date range, use
-//! case and slice so a drill step reads only the rows it shows. Callers refresh the allocation
+//! The Use cases tab's own queries over the daily rollup (`daily_alloc`), each filtered in SQL
+//! by days, use case and slice so a drill step reads only the rows it shows. Callers refresh the allocation
 //! first (the engine functions each level also calls do).
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::NaiveDate;
 use duckdb::params;
 use rust_decimal::Decimal;
 
 use super::data::{Slice, SliceLine};
 use crate::money;
+use crate::month::Month;
 use crate::store::{Store, StoreError};
 
 pub const DAILY_BY_USE_CASE: &str = include_str!("../../../../queries/use_cases_daily.sql");
@@ -31,7 +32,7 @@ pub fn daily_by_use_case(
     to: NaiveDate,
 ) -> Result<HashMap<(NaiveDate, String), Decimal>, StoreError> {
     let mut stmt = store.conn().prepare(DAILY_BY_USE_CASE)?;
-    let rows = stmt.query_map(params![midnight(from), after(to)], |r| {
+    let rows = stmt.query_map(params![from, after(to)], |r| {
         Ok((
             (r.get::<_, NaiveDate>(0)?, r.get::<_, String>(1)?),
             r.get::<_, Decimal>(2)?,
@@ -40,15 +41,11 @@ pub fn daily_by_use_case(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The slices of use case `id` for ChargePeriodStart in [start, end), largest first, with
-/// exact (unrounded) costs.
-pub fn slices(
-    store: &Store,
-    start: NaiveDateTime,
-    end: NaiveDateTime,
-    id: &str,
-) -> Result<Vec<SliceLine>, StoreError> {
+/// The slices of use case `id` in `month` (from the monthly rollup), largest first, with exact
+/// (unrounded) costs.
+pub fn slices(store: &Store, month: Month, id: &str) -> Result<Vec<SliceLine>, StoreError> {
     let mut stmt = store.conn().prepare(SLICES)?;
+    let (start, end) = (month.first_day(), month.next().first_day());
     let rows = stmt.query_map(params![start, end, id], |r| {
         Ok((
             Slice {
@@ -86,7 +83,7 @@ pub fn slice_daily(
     let mut stmt = store.conn().prepare(SLICE_DAILY)?;
     let rows = stmt.query_map(
         params![
-            midnight(from),
+            from,
             after(to),
             id,
             slice.provider,
@@ -95,7 +92,7 @@ pub fn slice_daily(
         ],
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
+                r.get::<_, NaiveDate>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, Option<String>>(2)?,
                 r.get::<_, Option<String>>(3)?,
@@ -105,16 +102,14 @@ pub fn slice_daily(
     let mut out = BTreeMap::new();
     for row in rows {
         let (day, cost, tokens, requests) = row?;
-        if let Some(day) = parse_day(&day) {
-            out.insert(
-                day,
-                DayValues {
-                    cost: number(&cost).unwrap_or_default(),
-                    tokens: tokens.as_deref().and_then(number),
-                    requests: requests.as_deref().and_then(number),
-                },
-            );
-        }
+        out.insert(
+            day,
+            DayValues {
+                cost: number(&cost).unwrap_or_default(),
+                tokens: tokens.as_deref().and_then(number),
+                requests: requests.as_deref().and_then(number),
+            },
+        );
     }
     Ok(out)
 }
@@ -123,17 +118,9 @@ fn number(text: &str) -> Option<Decimal> {
     money::parse(text)
 }
 
-fn parse_day(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
-}
-
-fn midnight(day: NaiveDate) -> NaiveDateTime {
-    day.and_time(NaiveTime::MIN)
-}
-
-/// Midnight after `day` (the exclusive end of a range through `day`).
-fn after(day: NaiveDate) -> NaiveDateTime {
-    midnight(day.succ_opt().unwrap_or(day))
+/// The day after `day` (the exclusive end of a range through `day`).
+fn after(day: NaiveDate) -> NaiveDate {
+    day.succ_opt().unwrap_or(day)
 }
 
 #[cfg(test)]
