@@ -1,11 +1,10 @@
--- Rebuilds the daily rollup rows (ledger_daily) of the (source, month) pairs in the temp table
--- `rollup_scope` (repeats allowed): those a write touched, inside its transaction. Runs before
--- ledger_monthly_rebuild.sql, which drops `rollup_scope`. Rows are stored in day order, so a
--- query over a few weeks skips the row groups of other days.
+-- Rebuilds the daily rollup rows (ledger_daily) of the (source, day) pairs in the temp table
+-- `rollup_scope` (x_Source, day, month; repeats allowed): those a write touched, inside its
+-- transaction. Runs before ledger_monthly_rebuild.sql, which drops `rollup_scope`. Rows are
+-- stored in day order, so a query over a few weeks skips the row groups of other days.
 DELETE FROM ledger_daily d
-USING rollup_scope s
-WHERE d.x_Source = s.x_Source
-  AND d.day >= s.month AND d.day < s.month + INTERVAL 1 MONTH;
+USING (SELECT DISTINCT x_Source, day FROM rollup_scope) s
+WHERE d.x_Source = s.x_Source AND d.day = s.day;
 INSERT INTO ledger_daily
 SELECT
     l.x_Source,
@@ -20,10 +19,10 @@ SELECT
     coalesce(bool_or(coalesce(l.x_Requests, 0) > 0
                      OR (lower(l.ConsumedUnit) = 'tokens' AND coalesce(l.ConsumedQuantity, 0) > 0)), false)
 FROM ledger l
-JOIN (SELECT DISTINCT x_Source, month FROM rollup_scope) s
+JOIN (SELECT DISTINCT x_Source, day FROM rollup_scope) s
   ON s.x_Source = l.x_Source
- AND s.month = CAST(date_trunc('month', l.ChargePeriodStart) AS DATE)
-WHERE l.ChargePeriodStart >= (SELECT min(month) FROM rollup_scope)
-  AND l.ChargePeriodStart < (SELECT max(month) FROM rollup_scope) + INTERVAL 1 MONTH
+ AND s.day = CAST(l.ChargePeriodStart AS DATE)
+WHERE l.ChargePeriodStart >= (SELECT min(day) FROM rollup_scope)
+  AND l.ChargePeriodStart < (SELECT max(day) FROM rollup_scope) + INTERVAL 1 DAY
 GROUP BY ALL
 ORDER BY day;

@@ -1,6 +1,6 @@
 -- Rebuilds the rollup rows (ledger_monthly) of the (source, month) pairs in the temp table
--- `rollup_scope` (repeats allowed): those a write touched (rows deleted or inserted), inside its
--- transaction.
+-- `rollup_scope` (x_Source, day, month; repeats allowed): those a write touched (rows deleted or
+-- inserted), inside its transaction.
 DELETE FROM ledger_monthly m
 USING rollup_scope s
 WHERE m.x_Source = s.x_Source AND m.month = s.month;

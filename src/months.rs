@@ -1,6 +1,6 @@
-//! Every month's totals and allocation, read from the monthly rollup in three queries (one
-//! pass each over a few thousand rows) and kept until the next ledger write or allocation
-//! change, so moving between months, tabs and drill-down levels costs no query.
+//! Every month's totals and allocation (two queries over the monthly rollup) and every month's
+//! cost per provider (one more), each kept until the next ledger write or allocation change,
+//! so moving between months, tabs and drill-down levels costs no query.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -18,8 +18,6 @@ pub struct MonthAllocation {
     pub by_use_case: HashMap<String, Decimal>,
     pub unallocated: Decimal,
     pub by_category: HashMap<String, Decimal>,
-    /// Cost per provider, largest first (ties by name).
-    pub by_provider: Vec<(String, Decimal)>,
     /// Tokens without a price (they cost $0 in the ledger until one is known).
     pub unpriced_tokens: Decimal,
     pub currency: String,
@@ -33,7 +31,6 @@ impl Default for MonthAllocation {
             by_use_case: HashMap::new(),
             unallocated: Decimal::ZERO,
             by_category: HashMap::new(),
-            by_provider: Vec::new(),
             unpriced_tokens: Decimal::ZERO,
             currency: "USD".to_string(),
         }
@@ -42,6 +39,9 @@ impl Default for MonthAllocation {
 
 /// Every month with ledger rows.
 pub type Months = BTreeMap<Month, MonthAllocation>;
+
+/// Cost per provider of every month with ledger rows, largest first (ties by name).
+pub type MonthProviders = BTreeMap<Month, Vec<(String, Decimal)>>;
 
 impl Store {
     /// Requires [`Store::refresh_allocation`] to have run for the current config.
@@ -55,12 +55,19 @@ impl Store {
     pub fn months(&self) -> Result<Arc<Months>, StoreError> {
         self.memoized_on_allocation("months", || load(self).map(Arc::new))
     }
+
+    /// The cost per provider of `month`, largest first (none when it has no rows). Computed
+    /// for every month at once, once per ledger write.
+    pub fn month_providers(&self, month: Month) -> Result<Vec<(String, Decimal)>, StoreError> {
+        let all = self.memoized("months by provider", || load_providers(self).map(Arc::new))?;
+        Ok(all.get(&month).cloned().unwrap_or_default())
+    }
 }
 
 fn load(store: &Store) -> Result<Months, StoreError> {
     let c = store.conn();
     let mut months = Months::new();
-    let mut stmt = c.prepare(sql::MONTHS_TOTALS)?;
+    let mut stmt = c.prepare_cached(sql::MONTHS_TOTALS)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -82,7 +89,7 @@ fn load(store: &Store) -> Result<Months, StoreError> {
         );
     }
 
-    let mut stmt = c.prepare(sql::MONTHS_ALLOCATION)?;
+    let mut stmt = c.prepare_cached(sql::MONTHS_ALLOCATION)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -101,7 +108,12 @@ fn load(store: &Store) -> Result<Months, StoreError> {
         *out.by_category.entry(category).or_default() += cost;
     }
 
-    let mut stmt = c.prepare(sql::MONTHS_BY_PROVIDER)?;
+    Ok(months)
+}
+
+fn load_providers(store: &Store) -> Result<MonthProviders, StoreError> {
+    let mut out = MonthProviders::new();
+    let mut stmt = store.conn().prepare_cached(sql::MONTHS_BY_PROVIDER)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -111,15 +123,12 @@ fn load(store: &Store) -> Result<Months, StoreError> {
     })?;
     for row in rows {
         let (month, provider, cost) = row?;
-        months
-            .entry(Month::of(month))
+        out.entry(Month::of(month))
             .or_default()
-            .by_provider
             .push((provider, cost));
     }
-    for m in months.values_mut() {
-        m.by_provider
-            .sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    for providers in out.values_mut() {
+        providers.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     }
-    Ok(months)
+    Ok(out)
 }

@@ -231,7 +231,7 @@ impl MonthToDate {
                 total: alloc.total,
                 unallocated: alloc.unallocated,
                 by_category: alloc.by_category,
-                providers: alloc.by_provider,
+                providers: store.month_providers(month)?,
             });
         }
         let start = month.first_day();
@@ -270,7 +270,7 @@ fn category_spend(
         .checked_sub_days(Days::new(u64::from(SPARK_DAYS - 1)))
         .unwrap_or(today);
     let mut daily: HashMap<String, Vec<Decimal>> = HashMap::new();
-    let mut stmt = store.conn().prepare(DAILY_BY_CATEGORY)?;
+    let mut stmt = store.conn().prepare_cached(DAILY_BY_CATEGORY)?;
     let rows = stmt.query_map(params![spark_first, next_day(today)], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -323,7 +323,7 @@ fn range_pairs(
     start: NaiveDate,
     end: NaiveDate,
 ) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
-    let mut stmt = store.conn().prepare(query)?;
+    let mut stmt = store.conn().prepare_cached(query)?;
     let rows = stmt.query_map(params![start, end], |r| {
         Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
     })?;

@@ -90,7 +90,7 @@ impl Store {
         &self,
         only: Option<Month>,
     ) -> Result<HashMap<Month, Outcomes>, StoreError> {
-        let mut stmt = self.conn().prepare(sql::OUTCOMES_FOR_MONTH)?;
+        let mut stmt = self.conn().prepare_cached(sql::OUTCOMES_FOR_MONTH)?;
         let rows = stmt.query_map([only.map(|m| m.to_string())], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -125,12 +125,12 @@ pub fn month_report(
     let outcomes = store.outcomes(month)?;
 
     // Providers, rounded to add up to the total.
+    let providers = store.month_providers(month)?;
     let rounded = cents_summing_to(
-        &alloc.by_provider.iter().map(|p| p.1).collect::<Vec<_>>(),
+        &providers.iter().map(|p| p.1).collect::<Vec<_>>(),
         alloc.total,
     );
-    let by_provider = alloc
-        .by_provider
+    let by_provider = providers
         .iter()
         .zip(rounded)
         .map(|((p, _), cost)| ProviderCost {

@@ -20,7 +20,8 @@ CREATE TABLE ledger_daily (
     -- Some row of the group reported requests or tokens.
     x_Used            BOOLEAN NOT NULL
 );
--- Backfill: every (source, month) of the ledger, by the rebuild every write runs.
+-- Backfill: every (source, day) of the ledger, by the rebuild every write runs.
 CREATE TEMP TABLE rollup_scope AS
-SELECT DISTINCT x_Source, CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month
+SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE) AS day,
+       CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month
 FROM ledger;

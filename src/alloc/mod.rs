@@ -154,7 +154,7 @@ impl Store {
         }
         let c = self.conn();
         let mut weights: HashMap<(String, String), (Decimal, Decimal)> = HashMap::new();
-        let mut stmt = c.prepare(sql::ALLOC_USAGE_WEIGHTS)?;
+        let mut stmt = c.prepare_cached(sql::ALLOC_USAGE_WEIGHTS)?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
@@ -178,7 +178,7 @@ impl Store {
         let by_key: HashMap<&str, &(String, Category, SplitBy, Vec<String>)> =
             dims.iter().map(|d| (d.0.as_str(), d)).collect();
         let mut out = Vec::new();
-        let mut stmt = c.prepare(sql::ALLOC_WEIGHTED_MONTHS)?;
+        let mut stmt = c.prepare_cached(sql::ALLOC_WEIGHTED_MONTHS)?;
         let pairs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for pair in pairs {
             let (key, month) = pair?;
@@ -215,7 +215,7 @@ impl Store {
     }
 
     pub fn dimensions(&self) -> Result<Vec<Dimension>, StoreError> {
-        let mut stmt = self.conn().prepare(sql::DIMENSIONS)?;
+        let mut stmt = self.conn().prepare_cached(sql::DIMENSIONS)?;
         let rows = stmt.query_map([], |r| {
             Ok(Dimension {
                 dim_key: r.get(0)?,

@@ -209,7 +209,7 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
     };
     let reviews = latest_reviews(store)?;
 
-    let mut stmt = store.conn().prepare(USAGE)?;
+    let mut stmt = store.conn().prepare_cached(USAGE)?;
     let rows = stmt.query_map(params![window_start, window_end, window_end], |r| {
         Ok((
             [
@@ -362,14 +362,14 @@ pub fn tag(
 /// Every review of `key`, oldest first. Unknown keys are an error, as for [`tag`].
 pub fn history(store: &Store, key: &str) -> Result<Vec<Review>, DepsError> {
     check_key(store, key)?;
-    let mut stmt = store.conn().prepare(HISTORY)?;
+    let mut stmt = store.conn().prepare_cached(HISTORY)?;
     let rows = stmt.query_map([key], review_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
 /// Every dependency key the ledger has had, and every reviewed one.
 pub fn known_keys(store: &Store) -> Result<Vec<String>, StoreError> {
-    let mut stmt = store.conn().prepare(KNOWN_KEYS)?;
+    let mut stmt = store.conn().prepare_cached(KNOWN_KEYS)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
@@ -386,7 +386,7 @@ fn check_key(store: &Store, key: &str) -> Result<(), DepsError> {
 }
 
 fn latest_reviews(store: &Store) -> Result<HashMap<String, Review>, StoreError> {
-    let mut stmt = store.conn().prepare(REVIEWS_LATEST)?;
+    let mut stmt = store.conn().prepare_cached(REVIEWS_LATEST)?;
     let rows = stmt.query_map([], review_from_row)?;
     let mut out = HashMap::new();
     for r in rows {

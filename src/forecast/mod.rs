@@ -279,7 +279,7 @@ fn history(store: &Store, current: Month) -> Result<Vec<MonthCost>, StoreError> 
         Month::of(start)
     };
     let mut totals: HashMap<Month, Decimal> = HashMap::new();
-    let mut stmt = store.conn().prepare(sql::MONTHLY_TOTALS)?;
+    let mut stmt = store.conn().prepare_cached(sql::MONTHLY_TOTALS)?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     for row in rows {
         let (month, cost) = row?;
@@ -322,7 +322,7 @@ fn price_shifts(
         return Ok(Vec::new());
     }
     let (start, end) = base.bounds();
-    let mut stmt = store.conn().prepare(SHARES)?;
+    let mut stmt = store.conn().prepare_cached(SHARES)?;
     let rows = stmt.query_map(duckdb::params![start, end], |r| {
         Ok((
             r.get::<_, String>(0)?,

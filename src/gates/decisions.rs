@@ -186,7 +186,7 @@ fn record(
 
 /// The whole audit log, oldest first.
 pub fn audit_log(store: &Store) -> Result<Vec<DecisionRecord>, StoreError> {
-    let mut stmt = store.conn().prepare(sql::DECISIONS)?;
+    let mut stmt = store.conn().prepare_cached(sql::DECISIONS)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -267,7 +267,7 @@ pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
 
 /// Every approved G3 baseline, in the order they were set.
 pub fn approved_baselines(store: &Store) -> Result<Vec<ApprovedBaseline>, StoreError> {
-    let mut stmt = store.conn().prepare(sql::BASELINES)?;
+    let mut stmt = store.conn().prepare_cached(sql::BASELINES)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,

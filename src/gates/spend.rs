@@ -98,7 +98,7 @@ fn project_use_cases(store: &Store, p: &Projection) -> Result<MonthSpend, StoreE
         total: p.month_end,
         ..Default::default()
     };
-    let mut stmt = store.conn().prepare(sql::MONTH_BY_USE_CASE)?;
+    let mut stmt = store.conn().prepare_cached(sql::MONTH_BY_USE_CASE)?;
     let rows = stmt.query_map(params![start, end], |r| {
         Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
     })?;

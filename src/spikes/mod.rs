@@ -388,7 +388,7 @@ fn load_cells(
     until: NaiveDate,
     use_case: Option<&str>,
 ) -> Result<Vec<CellRow>, StoreError> {
-    let mut stmt = store.conn().prepare(DAILY_CELLS)?;
+    let mut stmt = store.conn().prepare_cached(DAILY_CELLS)?;
     let rows = stmt.query_map(params![from, until, use_case], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -430,7 +430,7 @@ fn load_cells(
 }
 
 fn first_days(store: &Store) -> Result<HashMap<String, NaiveDate>, StoreError> {
-    let mut stmt = store.conn().prepare(FIRST_DAY)?;
+    let mut stmt = store.conn().prepare_cached(FIRST_DAY)?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
     for row in rows {
@@ -467,7 +467,10 @@ mod tests {
     fn spike_queries_prepare() {
         let store = Store::open_in_memory().expect("store");
         store.refresh_allocation(&Config::default()).expect("alloc");
-        store.conn().prepare(DAILY_CELLS).expect("daily cells");
-        store.conn().prepare(FIRST_DAY).expect("first day");
+        store
+            .conn()
+            .prepare_cached(DAILY_CELLS)
+            .expect("daily cells");
+        store.conn().prepare_cached(FIRST_DAY).expect("first day");
     }
 }

@@ -89,8 +89,8 @@ impl Store {
             for scope in scopes {
                 check_staged(c, scope, scopes.len() == 1)?;
             }
-            // The (source, month) pairs this write touches: their daily and monthly rollups are
-            // rebuilt.
+            // The (source, day) pairs this write touches: their daily rollup rows and their
+            // months' monthly rollup rows are rebuilt.
             c.execute_batch(ROLLUP_SCOPE_STAGED)?;
             for scope in scopes {
                 on_scope(c, scope, ROLLUP_SCOPE_REPLACED)?;
@@ -214,12 +214,14 @@ fn check_staged(c: &Connection, scope: &IngestScope, only: bool) -> Result<(), I
     Ok(())
 }
 
-/// The months of the staged rows, as the monthly rollup keys them.
+/// The days (and months) of the staged rows, as the rollups key them.
 const ROLLUP_SCOPE_STAGED: &str = "CREATE OR REPLACE TEMP TABLE rollup_scope AS \
-     SELECT DISTINCT x_Source, CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM staging";
-/// The months of the ledger rows a scope replaces (completed by [`on_scope`]).
+     SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE) AS day, \
+     CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM staging";
+/// The days (and months) of the ledger rows a scope replaces (completed by [`on_scope`]).
 const ROLLUP_SCOPE_REPLACED: &str = "INSERT INTO rollup_scope \
-     SELECT DISTINCT x_Source, CAST(date_trunc('month', ChargePeriodStart) AS DATE) FROM ledger";
+     SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE), \
+     CAST(date_trunc('month', ChargePeriodStart) AS DATE) FROM ledger";
 
 /// Runs `head` (a statement over `ledger`) restricted to the ledger rows of `scope`.
 fn on_scope(c: &Connection, scope: &IngestScope, head: &str) -> Result<usize, IngestError> {

@@ -40,6 +40,10 @@ type Memo = (u64, Box<dyn Any + Send>);
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Prepared statements kept per connection (`prepare_cached`): enough for every query a view
+/// or an engine pass repeats, so re-running one skips parsing and planning.
+const STATEMENT_CACHE: usize = 64;
+
 /// An open ledger. One owner per process: the CLI, or the cockpit's DB actor.
 pub struct Store {
     conn: Connection,
@@ -64,6 +68,7 @@ impl Store {
             })?;
         }
         let conn = Connection::open(path).map_err(|e| lock::classify(path, e))?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         let store = Store {
             conn,
             path: Some(path.to_path_buf()),
@@ -78,7 +83,11 @@ impl Store {
     /// A migrated in-memory store, for tests and benchmarks.
     pub fn open_in_memory() -> Result<Store> {
         let store = Store {
-            conn: Connection::open_in_memory()?,
+            conn: {
+                let conn = Connection::open_in_memory()?;
+                conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+                conn
+            },
             path: None,
             generation: Cell::new(0),
             alloc_built_for: Cell::new(None),
@@ -108,7 +117,11 @@ impl Store {
     /// generation: call [`Store::invalidate`] here after they land.
     pub fn try_clone(&self) -> Result<Store> {
         Ok(Store {
-            conn: self.conn.try_clone()?,
+            conn: {
+                let conn = self.conn.try_clone()?;
+                conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+                conn
+            },
             path: self.path.clone(),
             generation: Cell::new(0),
             alloc_built_for: Cell::new(None),

@@ -283,7 +283,11 @@ fn rollup_month_queries_equal_the_ledger_rows() {
         let alloc = store.month_allocation(m).expect("allocation");
         assert_eq!(alloc.total, total, "{month}: total");
         assert_eq!(
-            alloc.by_provider.iter().cloned().collect::<HashMap<_, _>>(),
+            store
+                .month_providers(m)
+                .expect("providers")
+                .into_iter()
+                .collect::<HashMap<_, _>>(),
             by_provider,
             "{month}: providers"
         );

@@ -125,7 +125,7 @@ pub fn top_llm_provider(
 ) -> anyhow::Result<Option<String>> {
     store.refresh_allocation(config)?;
     let (start, end) = month.bounds();
-    let mut stmt = store.conn().prepare(TOP_LLM_PROVIDER)?;
+    let mut stmt = store.conn().prepare_cached(TOP_LLM_PROVIDER)?;
     let mut rows = stmt.query(duckdb::params![start, end])?;
     Ok(match rows.next()? {
         Some(r) => Some(r.get(0)?),

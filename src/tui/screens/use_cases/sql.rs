@@ -31,7 +31,7 @@ pub fn daily_by_use_case(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<(NaiveDate, String), Decimal>, StoreError> {
-    let mut stmt = store.conn().prepare(DAILY_BY_USE_CASE)?;
+    let mut stmt = store.conn().prepare_cached(DAILY_BY_USE_CASE)?;
     let rows = stmt.query_map(params![from, after(to)], |r| {
         Ok((
             (r.get::<_, NaiveDate>(0)?, r.get::<_, String>(1)?),
@@ -44,7 +44,7 @@ pub fn daily_by_use_case(
 /// The slices of use case `id` in `month` (from the monthly rollup), largest first, with exact
 /// (unrounded) costs.
 pub fn slices(store: &Store, month: Month, id: &str) -> Result<Vec<SliceLine>, StoreError> {
-    let mut stmt = store.conn().prepare(SLICES)?;
+    let mut stmt = store.conn().prepare_cached(SLICES)?;
     let (start, end) = (month.first_day(), month.next().first_day());
     let rows = stmt.query_map(params![start, end, id], |r| {
         Ok((
@@ -80,7 +80,7 @@ pub fn slice_daily(
     id: &str,
     slice: &Slice,
 ) -> Result<BTreeMap<NaiveDate, DayValues>, StoreError> {
-    let mut stmt = store.conn().prepare(SLICE_DAILY)?;
+    let mut stmt = store.conn().prepare_cached(SLICE_DAILY)?;
     let rows = stmt.query_map(
         params![
             from,
