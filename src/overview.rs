@@ -221,10 +221,10 @@ impl MonthToDate {
     /// Needs the allocation (`Store::refresh_allocation`).
     fn load(store: &Store, month: Month, end: NaiveDate) -> Result<MonthToDate, StoreError> {
         let (next, _) = month.next().bounds();
-        let later: i64 =
-            store
-                .conn()
-                .query_row(ROWS_IN_RANGE, params![midnight(end), next], |r| r.get(0))?;
+        let later: i64 = store
+            .conn()
+            .prepare_cached(ROWS_IN_RANGE)?
+            .query_row(params![midnight(end), next], |r| r.get(0))?;
         if later == 0 {
             let alloc = store.month_allocation(month)?;
             return Ok(MonthToDate {
@@ -304,7 +304,10 @@ fn category_spend(
 }
 
 fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
-    let text: Option<String> = store.conn().query_row(FRESHNESS, [], |r| r.get(0))?;
+    let text: Option<String> = store
+        .conn()
+        .prepare_cached(FRESHNESS)?
+        .query_row([], |r| r.get(0))?;
     Ok(text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok()))
 }
 
@@ -312,7 +315,8 @@ fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
 fn range_total(store: &Store, start: NaiveDate, end: NaiveDate) -> Result<Decimal, StoreError> {
     let text: String = store
         .conn()
-        .query_row(sql::MONTH_TOTALS, params![start, end], |r| r.get(0))?;
+        .prepare_cached(sql::MONTH_TOTALS)?
+        .query_row(params![start, end], |r| r.get(0))?;
     Ok(money::parse(&text).unwrap_or_default())
 }
 

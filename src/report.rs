@@ -72,7 +72,10 @@ impl Store {
 
     /// The latest month with ledger rows.
     pub fn latest_month(&self) -> Result<Option<Month>, StoreError> {
-        let m: Option<String> = self.conn().query_row(sql::LATEST_MONTH, [], |r| r.get(0))?;
+        let m: Option<String> = self
+            .conn()
+            .prepare_cached(sql::LATEST_MONTH)?
+            .query_row([], |r| r.get(0))?;
         Ok(m.and_then(|m| m.parse().ok()))
     }
 

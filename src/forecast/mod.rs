@@ -269,7 +269,10 @@ fn compute(
 
 /// Complete months before `current`, from the ledger's first complete month; gaps are $0.
 fn history(store: &Store, current: Month) -> Result<Vec<MonthCost>, StoreError> {
-    let start: Option<String> = store.conn().query_row(LEDGER_START, [], |r| r.get(0))?;
+    let start: Option<String> = store
+        .conn()
+        .prepare_cached(LEDGER_START)?
+        .query_row([], |r| r.get(0))?;
     let Some(start) = start.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()) else {
         return Ok(Vec::new());
     };
