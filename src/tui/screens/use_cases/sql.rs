@@ -3,6 +3,7 @@
 //! first (the engine functions each level also calls do).
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use duckdb::params;
@@ -42,34 +43,47 @@ pub fn daily_by_use_case(
 }
 
 /// The slices of use case `id` in `month` (from the monthly rollup), largest first, with exact
-/// (unrounded) costs.
+/// (unrounded) costs. Every use case's slices of the month are read at once and kept until the
+/// next write or allocation change, so opening the next use case costs no query.
 pub fn slices(store: &Store, month: Month, id: &str) -> Result<Vec<SliceLine>, StoreError> {
+    let all = store.memoized_on_allocation(&format!("use case slices {month}"), || {
+        month_slices(store, month).map(Arc::new)
+    })?;
+    Ok(all.get(id).cloned().unwrap_or_default())
+}
+
+fn month_slices(
+    store: &Store,
+    month: Month,
+) -> Result<HashMap<String, Vec<SliceLine>>, StoreError> {
     let mut stmt = store.conn().prepare_cached(SLICES)?;
     let (start, end) = (month.first_day(), month.next().first_day());
-    let rows = stmt.query_map(params![start, end, id], |r| {
+    let rows = stmt.query_map(params![start, end], |r| {
         Ok((
+            r.get::<_, String>(0)?,
             Slice {
-                provider: r.get(0)?,
-                item: r.get(1)?,
-                api_key: r.get(2)?,
+                provider: r.get(1)?,
+                item: r.get(2)?,
+                api_key: r.get(3)?,
             },
-            r.get::<_, String>(3)?,
             r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
+            r.get::<_, String>(5)?,
             r.get::<_, Option<String>>(6)?,
+            r.get::<_, Option<String>>(7)?,
         ))
     })?;
-    rows.map(|row| {
-        let (slice, api_key_name, cost, tokens, requests) = row?;
-        Ok(SliceLine {
+    let mut out: HashMap<String, Vec<SliceLine>> = HashMap::new();
+    for row in rows {
+        let (use_case, slice, api_key_name, cost, tokens, requests) = row?;
+        out.entry(use_case).or_default().push(SliceLine {
             slice,
             api_key_name,
             cost: number(&cost).unwrap_or_default(),
             tokens: tokens.as_deref().and_then(number),
             requests: requests.as_deref().and_then(number),
-        })
-    })
-    .collect()
+        });
+    }
+    Ok(out)
 }
 
 /// One slice of use case `id` per day for the days `from..=to` (days without rows left out).
