@@ -16,6 +16,7 @@ SELECT
     sum(l.x_Requests),
     sum(CASE WHEN l.x_Unpriced THEN l.ConsumedQuantity END),
     count(*),
+    min(l.ChargePeriodStart),
     coalesce(bool_or(coalesce(l.x_Requests, 0) > 0
                      OR (lower(l.ConsumedUnit) = 'tokens' AND coalesce(l.ConsumedQuantity, 0) > 0)), false)
 FROM ledger l

@@ -20,8 +20,4 @@ CREATE TABLE ledger_monthly (
     -- Some row of the group reported requests or tokens.
     x_Used            BOOLEAN NOT NULL
 );
--- Backfill: every (source, day) of the ledger, by the rebuild every write runs.
-CREATE TEMP TABLE rollup_scope AS
-SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE) AS day,
-       CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month
-FROM ledger;
+-- Backfilled by migration 7, from the daily rollup it builds.

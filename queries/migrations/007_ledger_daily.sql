@@ -17,10 +17,12 @@ CREATE TABLE ledger_daily (
     x_Requests        DECIMAL(38, 0),
     UnpricedQuantity  DECIMAL(38, 6),
     x_RowCount        BIGINT NOT NULL,
+    x_FirstStart      TIMESTAMP NOT NULL,
     -- Some row of the group reported requests or tokens.
     x_Used            BOOLEAN NOT NULL
 );
--- Backfill: every (source, day) of the ledger, by the rebuild every write runs.
+-- Backfill: every (source, day) of the ledger, by the rebuilds every write runs (the monthly
+-- rollup of migration 6 is rebuilt from this one).
 CREATE TEMP TABLE rollup_scope AS
 SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE) AS day,
        CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month

@@ -29,17 +29,16 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
     ),
     (
         6,
-        &[
-            include_str!("../../queries/migrations/006_ledger_monthly.sql"),
-            super::sql::LEDGER_MONTHLY_REBUILD,
-        ],
+        &[include_str!(
+            "../../queries/migrations/006_ledger_monthly.sql"
+        )],
     ),
     (
         7,
         &[
             include_str!("../../queries/migrations/007_ledger_daily.sql"),
             super::sql::LEDGER_DAILY_REBUILD,
-            "DROP TABLE rollup_scope",
+            super::sql::LEDGER_MONTHLY_REBUILD,
         ],
     ),
 ];
