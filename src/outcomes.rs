@@ -1,6 +1,7 @@
-//! Outcome values (PRODUCT C6): how many weekly active AI users, tickets deflected, PRs
-//! generated... a use case had in a month, for cost per outcome. Imported from a CSV
-//! (`month,use_case,metric,value`) or entered one at a time ([`set_outcome`], the cockpit).
+//! Outcome values (`tollgate import outcomes`, docs/CONTRACTS.md "Commands"): how many weekly
+//! active AI users, tickets deflected, PRs generated... a use case had in a month, for cost per
+//! outcome. Imported from a CSV (`month,use_case,metric,value`) or set one at a time
+//! ([`set_outcome`]; the cockpit has no key for it yet).
 //!
 //! A CSV is checked whole before anything is written: every bad line is reported (up to
 //! [`MAX_REPORTED`]) with its line number, and then nothing is imported. A good file lands in

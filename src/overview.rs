@@ -20,7 +20,7 @@ const DAILY_BY_CATEGORY: &str = include_str!("../queries/overview_daily_by_categ
 const FRESHNESS: &str = include_str!("../queries/overview_freshness.sql");
 const ROWS_IN_RANGE: &str = include_str!("../queries/ledger_rows_in_range.sql");
 
-/// Days averaged to project the month end (the G3 `projected` rule, PRODUCT section 1).
+/// Days averaged to project the month end (the G3 `projected` rule, docs/CONTRACTS.md "Gates").
 pub const PROJECTION_WINDOW_DAYS: u32 = 14;
 /// Days of the per-category sparklines.
 pub const SPARK_DAYS: u32 = 30;

@@ -1,5 +1,6 @@
-//! Month totals (`tollgate report`): the JSON contract of PRODUCT section 3, shared by the
-//! cockpit so both show the same numbers. Lines are rounded to cents so they add up to the total.
+//! Month totals (`tollgate report`): the JSON contract of docs/CONTRACTS.md ("report --json"),
+//! shared by the cockpit so both show the same numbers. Lines are rounded to cents so they add up
+//! to the total.
 
 use std::collections::HashMap;
 

@@ -1,10 +1,11 @@
-//! The sync engine (PRODUCT C2): each selected source is fetched concurrently over its window
-//! (watermark minus a trailing re-fetch window; 13 months on first sync), normalised, and
-//! written in one transaction per source. A failure leaves that source's previous rows whole.
-//! Every run is recorded in `ingest_runs`, successful or not. API sources (openai, anthropic,
-//! aws, gcp, modal) replace a window; days Cost Explorer marked estimated widen the next
-//! window until they are final, and a GCP source widens its own window back to days with rows
-//! exported since its last sync. `focus` sources are files: new and changed ones are imported.
+//! The sync engine (`tollgate sync`, docs/ARCHITECTURE.md "The flow"): each selected source is
+//! fetched concurrently over its window (watermark minus a trailing re-fetch window; 13 months on
+//! first sync), normalised, and written in one transaction per source. A failure leaves that
+//! source's previous rows whole. Every run is recorded in `ingest_runs`, successful or not. API
+//! sources (openai, anthropic, aws, gcp, modal) replace a window; days Cost Explorer marked
+//! estimated widen the next window until they are final, and a GCP source widens its own window
+//! back to days with rows exported since its last sync. `focus` sources are files: new and changed
+//! ones are imported.
 
 use std::time::Instant;
 

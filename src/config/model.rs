@@ -1,4 +1,4 @@
-//! The shape of tollgate.toml (PRODUCT section 3). Unknown keys are errors.
+//! The shape of tollgate.toml (docs/CONTRACTS.md, "Configuration"). Unknown keys are errors.
 
 use std::collections::BTreeMap;
 

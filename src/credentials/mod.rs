@@ -1,6 +1,7 @@
-//! Credentials (PRODUCT C3): a source's secret comes from `TOLLGATE_<SOURCE>_KEY`, else from the
-//! OS keyring (service `tollgate`, user = source name). Secrets are [`Secret`]s, which print as
-//! `***`, so they cannot reach logs, the DB or error messages by accident.
+//! Credentials (docs/CONTRACTS.md, "Environment"): a source's secret comes from
+//! `TOLLGATE_<SOURCE>_KEY`, else from the OS keyring (service `tollgate`, user = source name).
+//! Secrets are [`Secret`]s, which print as `***`, so they cannot reach logs, the DB or error
+//! messages by accident.
 //!
 //! Call these from plain threads or `spawn_blocking`: keyring lookups block.
 

@@ -1,7 +1,8 @@
-//! The demo dataset (PRODUCT section 5): a deterministic generator of provider-shaped records
-//! (OpenAI and Anthropic Admin API buckets, Cost Explorer pages, a Modal billing report, FOCUS
-//! lines from Pinecone and Replicate) that go through the same `normalize` + `ingest` path as
-//! real syncs, plus outcome values, a few dependency reviews and the demo's own config.
+//! The demo dataset (docs/CONTRACTS.md, "Demo dataset"): a deterministic generator of
+//! provider-shaped records (OpenAI and Anthropic Admin API buckets, Cost Explorer pages, a Modal
+//! billing report, FOCUS lines from Pinecone and Replicate) that go through the same `normalize` +
+//! `ingest` path as real syncs, plus outcome values, a few dependency reviews and the demo's own
+//! config.
 //!
 //! Time: data covers the 14 complete months before `as_of`'s month and the month in progress
 //! up to and including `as_of` (the demo's clock stands at the end of that day). Everything is

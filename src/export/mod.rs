@@ -1,5 +1,5 @@
-//! Business-review packs (`tollgate export --month M --out DIR`, PRODUCT C12): a frozen,
-//! reproducible snapshot of one month for finance.
+//! Business-review packs (`tollgate export --month M --out DIR`, docs/CONTRACTS.md "Export pack"):
+//! a frozen, reproducible snapshot of one month for finance.
 //!
 //! A pack is a directory with `summary.md`, `report.html` (self-contained, inline SVG charts),
 //! `focus.csv` and `focus.parquet` (the month's ledger rows with their use case; see

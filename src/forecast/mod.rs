@@ -1,6 +1,6 @@
-//! The spend forecast (`tollgate forecast`, PRODUCT C8): monthly history, a 12-month forecast
-//! with a median and an 80% interval, when each target is crossed, a back-test error, and
-//! what-if scenarios.
+//! The spend forecast (`tollgate forecast`, docs/CONTRACTS.md "JSON output"): monthly history, a
+//! 12-month forecast with a median and an 80% interval, when each target is crossed, a back-test
+//! error, and what-if scenarios.
 //!
 //! # Method: a log-linear trend carried from the last month (`log_linear_trend`)
 //!

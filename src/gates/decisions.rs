@@ -15,7 +15,7 @@ use crate::money;
 use crate::month::Month;
 use crate::store::{Store, StoreError};
 
-/// What was decided on a breach (PRODUCT section 1).
+/// What was decided on a breach (docs/CONTRACTS.md, "Gates").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
@@ -248,7 +248,7 @@ pub fn latest_decisions(log: &[DecisionRecord]) -> HashMap<String, DecisionRecor
 }
 
 /// Use cases whose latest `paused`/`resumed` decision (on any G1 or G2 breach) is `paused`:
-/// the gateway refuses their requests (PRODUCT C13).
+/// the gateway refuses their requests (docs/ARCHITECTURE.md, "Gateway (tollgate proxy)").
 pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
     let mut latest: HashMap<String, Decision> = HashMap::new();
     for d in audit_log(store)? {

@@ -1,4 +1,4 @@
-//! Budget gates G1-G4 (PRODUCT section 1, C7), with decisions and the audit log, and no UI.
+//! Budget gates G1-G4 (docs/CONTRACTS.md, "Gates"), with decisions and the audit log, and no UI.
 //! `tollgate gates` and the cockpit's Gates tab both call [`evaluate`].
 //!
 //! Every complete month of the last 13 with ledger rows is judged as it was (`breach`), and the

@@ -1,7 +1,7 @@
-//! Prices (PRODUCT C4): USD per million tokens by provider, model, token type and tier, each
-//! row with the dates it is in force and its source. tollgate ships a list-price table
-//! (`prices/list_prices.toml`) and imports LiteLLM's; lookups resolve dated snapshot names to
-//! their model and never turn an unknown price into $0: they answer `None`.
+//! Prices (`tollgate prices`, docs/CONTRACTS.md): USD per million tokens by provider, model, token
+//! type and tier, each row with the dates it is in force and its source. tollgate ships a
+//! list-price table (`prices/list_prices.toml`) and imports LiteLLM's; lookups resolve dated
+//! snapshot names to their model and never turn an unknown price into $0: they answer `None`.
 
 mod book;
 mod litellm;

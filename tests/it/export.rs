@@ -1,6 +1,6 @@
-//! `tollgate export` (PRODUCT C12): pack contents against a hand-built ledger and against the
-//! demo's `report`/`gates`/`deps` output, checksums, determinism, the FOCUS round trip, the
-//! diff against the previous pack, and bad inputs that must leave nothing behind.
+//! `tollgate export` (docs/CONTRACTS.md, "Export pack"): pack contents against a hand-built ledger
+//! and against the demo's `report`/`gates`/`deps` output, checksums, determinism, the FOCUS round
+//! trip, the diff against the previous pack, and bad inputs that must leave nothing behind.
 
 use std::path::{Path, PathBuf};
 

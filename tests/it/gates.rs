@@ -1,5 +1,5 @@
-//! Budget gates G1-G4 (PRODUCT section 1, C7): every edge with hand-computed numbers, decisions
-//! and the append-only audit log, the demo's scenarios, and the CLI.
+//! Budget gates G1-G4 (docs/CONTRACTS.md, "Gates"): every edge with hand-computed numbers,
+//! decisions and the append-only audit log, the demo's scenarios, and the CLI.
 
 use super::common::openai_day;
 use chrono::{NaiveDate, NaiveDateTime};
