@@ -55,9 +55,12 @@ pub fn selected<'a>(
     config: &'a Config,
     names: &[String],
 ) -> Result<Vec<(&'a String, &'a SourceConfig)>, SyncError> {
-    let syncable = |s: &SourceConfig| s.kind != SourceKind::Gateway;
     if names.is_empty() {
-        let all: Vec<_> = config.sources.iter().filter(|(_, s)| syncable(s)).collect();
+        let all: Vec<_> = config
+            .sources
+            .iter()
+            .filter(|(_, s)| s.kind.is_syncable())
+            .collect();
         if all.is_empty() {
             return Err(SyncError::NothingToSync);
         }

@@ -38,6 +38,28 @@ pub enum SourceKind {
     Gateway,
 }
 
+impl SourceKind {
+    /// The kind as written in the config (`openai`, `focus`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Openai => "openai",
+            SourceKind::Anthropic => "anthropic",
+            SourceKind::Aws => "aws",
+            SourceKind::Gcp => "gcp",
+            SourceKind::Modal => "modal",
+            SourceKind::Focus => "focus",
+            SourceKind::Gateway => "gateway",
+        }
+    }
+
+    /// Whether `tollgate sync` pulls this kind: every API source, Modal's billing report and
+    /// FOCUS folders; gateway spools are written by `tollgate proxy` and not read by sync yet.
+    /// The one rule used by `sync`, the Sources tab and `doctor`.
+    pub fn is_syncable(self) -> bool {
+        !matches!(self, SourceKind::Gateway)
+    }
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct SourceConfig {

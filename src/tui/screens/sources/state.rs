@@ -103,10 +103,9 @@ impl State {
                 source.name, source.name
             ),
             Some(_) => format!(
-                "{} is a {} source, which sync does not fetch: import its billing files with `tollgate import focus FILE --source {}`",
+                "{} is a {} source, written by `tollgate proxy`: sync does not read it yet",
                 source.name,
-                source.kind_name(),
-                source.name
+                source.kind_name()
             ),
         };
         Outcome::status(how)

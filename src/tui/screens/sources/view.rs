@@ -218,16 +218,12 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
     let mut lines = Vec::new();
     let what = if s.syncable() {
         format!(
-            "{} API · Enter syncs {} · s syncs every source",
+            "{} · Enter syncs {} · s syncs every source",
             s.kind_name(),
             s.name
         )
     } else if s.kind.is_some() {
-        format!(
-            "{} · billing files: `tollgate import focus FILE --source {}`",
-            s.kind_name(),
-            s.name
-        )
+        format!("{} · written by `tollgate proxy`", s.kind_name())
     } else {
         "not in the config (rows imported or synced earlier)".to_string()
     };
