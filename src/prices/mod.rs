@@ -13,7 +13,7 @@ use duckdb::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use book::{is_snapshot_suffix, PriceBook};
+pub use book::{is_snapshot_suffix, model_names, PriceBook};
 pub use litellm::{import_litellm, parse_litellm, LitellmImport};
 pub use shipped::{ensure_shipped, shipped_prices, SHIPPED_TOML};
 
