@@ -196,6 +196,7 @@ impl App {
             Action::Back if self.help => self.help = false,
             Action::Refresh => {
                 self.refreshing = true;
+                self.mark_stale(self.tab);
                 let mut effects = vec![Effect::Db(Request::Overview { today: self.today })];
                 effects.extend(self.load_tab(self.tab));
                 return effects;
@@ -234,14 +235,18 @@ impl App {
                 }
             }
             Action::Loaded(loaded) => self.loaded(loaded),
-            Action::TabLoadFailed { tab, message } => match tab {
-                Tab::Overview => self.overview = Load::Failed(message),
-                Tab::UseCases => self.use_cases.failed(message),
-                Tab::Gates => self.gates.failed(message),
-                Tab::Forecast => self.forecast.failed(message),
-                Tab::Dependencies => self.dependencies.failed(message),
-                Tab::Sources => self.sources.failed(message),
-            },
+            Action::TabLoadFailed { tab, message } => {
+                match tab {
+                    Tab::Overview => self.overview = Load::Failed(message),
+                    Tab::UseCases => self.use_cases.failed(message),
+                    Tab::Gates => self.gates.failed(message),
+                    Tab::Forecast => self.forecast.failed(message),
+                    Tab::Dependencies => self.dependencies.failed(message),
+                    Tab::Sources => self.sources.failed(message),
+                }
+                // A failed load is retried by `r` or the next visit, on every tab.
+                self.mark_stale(tab);
+            }
             Action::Written(result) => {
                 return match result {
                     Ok(done) => {
@@ -313,13 +318,23 @@ impl App {
         request.map(Effect::Db).into_iter().collect()
     }
 
+    /// Marks `tab`'s data to be loaded again when it is next shown (the Overview always is).
+    fn mark_stale(&mut self, tab: Tab) {
+        match tab {
+            Tab::Overview => {}
+            Tab::UseCases => self.use_cases.stale = true,
+            Tab::Gates => self.gates.stale = true,
+            Tab::Forecast => self.forecast.stale = true,
+            Tab::Dependencies => self.dependencies.stale = true,
+            Tab::Sources => self.sources.stale = true,
+        }
+    }
+
     /// After a write or a sync: every tab is stale; the Overview and the shown tab reload now.
     fn data_changed(&mut self) -> Vec<Effect> {
-        self.use_cases.stale = true;
-        self.gates.stale = true;
-        self.forecast.stale = true;
-        self.dependencies.stale = true;
-        self.sources.stale = true;
+        for tab in Tab::ALL {
+            self.mark_stale(tab);
+        }
         self.refreshing = true;
         let mut effects = vec![Effect::Db(Request::Overview { today: self.today })];
         effects.extend(self.load_tab(self.tab));

@@ -300,6 +300,48 @@ fn quit_and_refresh() {
 }
 
 #[test]
+fn every_tab_retries_a_failed_load_with_r_and_on_the_next_visit() {
+    // Each tab's panel says "Press r to retry" after a failed load: r must ask again.
+    let is_load = |tab: Tab, e: &Effect| {
+        matches!(
+            (tab, e),
+            (Tab::UseCases, Effect::Db(db::Request::UseCases(_)))
+                | (Tab::Gates, Effect::Db(db::Request::Gates(_)))
+                | (Tab::Forecast, Effect::Db(db::Request::Forecast(_)))
+                | (Tab::Dependencies, Effect::Db(db::Request::Dependencies(_)))
+                | (Tab::Sources, Effect::Db(db::Request::Sources(_)))
+        )
+    };
+    for (n, tab) in Tab::ALL.iter().copied().enumerate().skip(1) {
+        let mut app = new_app();
+        let first = app.update(Action::SelectTab(n as u8 + 1));
+        assert!(first.iter().any(|e| is_load(tab, e)), "{tab:?}: {first:?}");
+        app.update(Action::TabLoadFailed {
+            tab,
+            message: "cannot load: disk gone".to_string(),
+        });
+        let screen = draw(&app, 80, 24);
+        assert!(screen.contains("disk gone"), "{tab:?}:\n{screen}");
+        let retry = app.update(Action::Refresh);
+        assert!(
+            retry.iter().any(|e| is_load(tab, e)),
+            "{tab:?} r: {retry:?}"
+        );
+        // Failed again, then away and back: the visit retries too.
+        app.update(Action::TabLoadFailed {
+            tab,
+            message: "cannot load: disk gone".to_string(),
+        });
+        app.update(Action::SelectTab(1));
+        let back = app.update(Action::SelectTab(n as u8 + 1));
+        assert!(
+            back.iter().any(|e| is_load(tab, e)),
+            "{tab:?} visit: {back:?}"
+        );
+    }
+}
+
+#[test]
 fn selection_moves_within_the_use_cases_and_enter_drills_in() {
     let (_dir, _store, overview) = loaded_overview();
     let ids: Vec<String> = overview
