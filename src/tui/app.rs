@@ -5,9 +5,12 @@ use chrono::NaiveDate;
 
 use super::action::{Action, Loaded};
 use super::db::{Request, Write};
+use super::effect::Effect;
 use super::keymap::Keymap;
+use super::load::Load;
 use super::prompt::{Prompt, PromptEvent};
 use super::screens::{self, Ctx, Outcome};
+use super::tab::Tab;
 use super::theme::Theme;
 use crate::month::Month;
 use crate::overview::Overview;
@@ -17,82 +20,6 @@ const EXPORT_FIELD: &str = "export";
 /// What `s` says on the demo DB.
 pub const DEMO_NO_SYNC: &str =
     "this is the demo DB: sync is off; run `tollgate sync` on your own DB";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Overview,
-    UseCases,
-    Gates,
-    Forecast,
-    Dependencies,
-    Sources,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Overview,
-        Tab::UseCases,
-        Tab::Gates,
-        Tab::Forecast,
-        Tab::Dependencies,
-        Tab::Sources,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Overview => "Overview",
-            Tab::UseCases => "Use cases",
-            Tab::Gates => "Gates",
-            Tab::Forecast => "Forecast",
-            Tab::Dependencies => "Dependencies",
-            Tab::Sources => "Sources",
-        }
-    }
-
-    /// The number shown next to the tab and typed to select it (1-based).
-    pub fn number(self) -> u8 {
-        Tab::ALL
-            .iter()
-            .position(|t| *t == self)
-            .map_or(1, |i| i as u8 + 1)
-    }
-
-    pub fn from_number(n: u8) -> Option<Tab> {
-        Tab::ALL.get(usize::from(n).checked_sub(1)?).copied()
-    }
-
-    pub fn offset(self, by: isize) -> Tab {
-        let len = Tab::ALL.len() as isize;
-        let i = (self.number() as isize - 1 + by).rem_euclid(len);
-        Tab::ALL[i as usize]
-    }
-}
-
-/// Data that arrives from the DB actor.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(String),
-}
-
-impl<T> Load<T> {
-    pub fn ready(&self) -> Option<&T> {
-        match self {
-            Load::Ready(t) => Some(t),
-            _ => None,
-        }
-    }
-}
-
-/// What the event loop must do after an update.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Send this request to the DB actor.
-    Db(Request),
-    /// Start a background sync of these sources (none named: every syncable source).
-    Sync { sources: Vec<String> },
-}
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -159,15 +86,6 @@ impl App {
             user: default_user(),
             keymap,
             theme,
-        }
-    }
-
-    pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            today: self.today,
-            user: &self.user,
-            // Header, tab bar, footer, and a table's border and heading.
-            rows: self.size.1.saturating_sub(6),
         }
     }
 
@@ -297,11 +215,7 @@ impl App {
 
     /// The load request for `tab` if its data is missing or stale.
     fn load_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        let ctx = Ctx {
-            today: self.today,
-            user: &self.user,
-            rows: self.size.1,
-        };
+        let ctx = Ctx::new(self.today, &self.user, self.size);
         let request = match tab {
             Tab::Overview => return Vec::new(),
             Tab::UseCases => std::mem::take(&mut self.use_cases.stale)
@@ -353,11 +267,7 @@ impl App {
 
     /// An action for the shown tab; what the tab does not use falls back to the defaults.
     fn tab_action(&mut self, action: Action) -> Vec<Effect> {
-        let ctx = Ctx {
-            today: self.today,
-            user: &self.user,
-            rows: self.size.1.saturating_sub(6),
-        };
+        let ctx = Ctx::new(self.today, &self.user, self.size);
         let outcome = match self.tab {
             Tab::Overview => return self.overview_action(action),
             Tab::UseCases => self.use_cases.update(&action, &ctx),
@@ -428,11 +338,7 @@ impl App {
                 let Some(prompt) = self.prompt.take() else {
                     return Vec::new();
                 };
-                let ctx = Ctx {
-                    today: self.today,
-                    user: &self.user,
-                    rows: self.size.1.saturating_sub(6),
-                };
+                let ctx = Ctx::new(self.today, &self.user, self.size);
                 let field = prompt.field;
                 let outcome = match prompt.owner {
                     Tab::Overview if field == EXPORT_FIELD => self.export_month(&text),

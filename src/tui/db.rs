@@ -13,8 +13,8 @@ use chrono::{NaiveDate, Timelike, Utc};
 use duckdb::InterruptHandle;
 
 use super::action::{Action, Loaded};
-use super::app::Tab;
 use super::screens::{dependencies, forecast, gates, sources, use_cases};
+use super::tab::Tab;
 use super::Msg;
 use crate::config::Config;
 use crate::deps::{self, DepClass};

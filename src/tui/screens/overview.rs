@@ -14,9 +14,9 @@ use rust_decimal::Decimal;
 use crate::config::Category;
 use crate::money::{usd, usd_short};
 use crate::overview::{change_pct, Overview};
-use crate::tui::app::{App, Load};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, panel};
+use crate::tui::{App, Load};
 
 /// Columns from which panels show full dollar amounts instead of `$20.1K`.
 const WIDE: u16 = 50;

@@ -6,11 +6,11 @@ use super::data::{Data, Query, WhatIf};
 use super::view;
 use crate::forecast::MonthBand;
 use crate::tui::action::Action;
-use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::Request;
 use crate::tui::prompt::Prompt;
 use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
+use crate::tui::{Effect, Load, Tab};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {

@@ -3,9 +3,9 @@
 use super::data::{Data, Query, SourceRow};
 use super::view;
 use crate::tui::action::Action;
-use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
+use crate::tui::{Effect, Load, Tab};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
