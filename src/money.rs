@@ -76,13 +76,7 @@ pub fn usd(value: Decimal) -> String {
     let neg = v.is_sign_negative() && !v.is_zero();
     let text = format!("{:.2}", v.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
+    let grouped = crate::fmt::group_digits(int);
     format!("{}${grouped}.{frac}", if neg { "-" } else { "" })
 }
 

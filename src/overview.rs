@@ -12,7 +12,7 @@ use rust_decimal::Decimal;
 
 use crate::config::{Category, Config};
 use crate::money::{self, cents, cents_summing_to};
-use crate::month::Month;
+use crate::month::{days_after, Month};
 use crate::report::{self, MonthReport, ProviderCost};
 use crate::store::{sql, Store, StoreError};
 
@@ -20,8 +20,6 @@ const DAILY_BY_CATEGORY: &str = include_str!("../queries/overview_daily_by_categ
 const FRESHNESS: &str = include_str!("../queries/overview_freshness.sql");
 const ROWS_IN_RANGE: &str = include_str!("../queries/ledger_rows_in_range.sql");
 
-/// Days averaged to project the month end (the G3 `projected` rule, docs/CONTRACTS.md "Gates").
-pub const PROJECTION_WINDOW_DAYS: u32 = 14;
 /// Days of the per-category sparklines.
 pub const SPARK_DAYS: u32 = 30;
 
@@ -41,7 +39,7 @@ pub struct Overview {
     pub data_through: Option<NaiveDateTime>,
     /// Rows of `month` with ChargePeriodStart before the day after `today`, to the cent.
     pub month_to_date: Decimal,
-    pub projection: Projection,
+    pub projection: crate::projection::Projection,
     pub baseline: Decimal,
     pub jump_pct: Decimal,
     /// baseline x (1 + jump_pct / 100): above it the G3 gate fires.
@@ -59,29 +57,6 @@ pub struct Overview {
     pub report: MonthReport,
     /// The configured cost-per-outcome metrics of `report.month`.
     pub outcomes: Vec<OutcomeMetric>,
-}
-
-/// The month end projected from a trailing daily average.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Projection {
-    pub month_end: Decimal,
-    /// Cost of the window / its days, to the cent (shown; `month_end` uses the exact value).
-    pub daily_average: Decimal,
-    /// The window, both ends inclusive: the `PROJECTION_WINDOW_DAYS` days ending `today`.
-    pub window_first: NaiveDate,
-    pub window_last: NaiveDate,
-    pub window_days: u32,
-    pub days_in_month: u32,
-}
-
-impl Projection {
-    /// How the projection was made, for people.
-    pub fn method(&self) -> String {
-        format!(
-            "trailing {}-day daily average ({} to {}) x {} days in month",
-            self.window_days, self.window_first, self.window_last, self.days_in_month
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -121,7 +96,7 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
     let report = report::month_report(store, config, report_month)?;
 
     let month = Month::of(today);
-    let mtd = MonthToDate::load(store, month, next_day(today))?;
+    let mtd = MonthToDate::load(store, month, days_after(today, 1))?;
     let month_to_date_exact = mtd.total;
     let month_to_date = cents(month_to_date_exact);
 
@@ -139,21 +114,20 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
         .collect();
 
     let unallocated_exact = mtd.unallocated;
-    let unallocated_pct = (!month_to_date_exact.is_zero())
-        .then(|| (unallocated_exact / month_to_date_exact * Decimal::ONE_HUNDRED).round_dp(1));
+    let unallocated_pct = crate::fmt::share_pct(unallocated_exact, month_to_date_exact);
 
     let gates = &config.gates;
     // The G3 baseline in force this month: the configured one until a decision approves another.
     let approved = crate::gates::approved_baselines(store)?;
     let baseline = crate::gates::baseline_for(month, &approved, gates.approved_baseline_usd);
-    let g3_line = cents(baseline * (Decimal::ONE + gates.jump_pct / Decimal::ONE_HUNDRED));
+    let g3_line = crate::gates::g3_line(baseline, gates.jump_pct);
 
     Ok(Overview {
         today,
         month,
         data_through: data_through(store)?,
         month_to_date,
-        projection: projected_month_end(store, today)?,
+        projection: crate::projection::projected_month_end(store, today)?,
         baseline,
         jump_pct: gates.jump_pct,
         g3_line,
@@ -163,27 +137,6 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
         unallocated_pct,
         outcomes: outcome_metrics(&report),
         report,
-    })
-}
-
-/// The month end projected as of `today`: the average daily cost of the `PROJECTION_WINDOW_DAYS`
-/// days ending `today` (inclusive) x the days of `today`'s month, rounded to the cent. This is
-/// the G3 `projected` rule; the gates should call this so both agree.
-pub fn projected_month_end(store: &Store, today: NaiveDate) -> Result<Projection, StoreError> {
-    let days = PROJECTION_WINDOW_DAYS;
-    let window_first = today
-        .checked_sub_days(Days::new(u64::from(days - 1)))
-        .unwrap_or(today);
-    let window_cost = range_total(store, window_first, next_day(today))?;
-    let days_in_month = Month::of(today).days();
-    let window_days = Decimal::from(days);
-    Ok(Projection {
-        month_end: cents(window_cost * Decimal::from(days_in_month) / window_days),
-        daily_average: cents(window_cost / window_days),
-        window_first,
-        window_last: today,
-        window_days: days,
-        days_in_month,
     })
 }
 
@@ -236,7 +189,7 @@ impl MonthToDate {
         }
         let start = month.first_day();
         Ok(MonthToDate {
-            total: range_total(store, start, end)?,
+            total: crate::projection::range_total(store, start, end)?,
             unallocated: range_pairs(store, sql::MONTH_BY_USE_CASE, start, end)?
                 .into_iter()
                 .filter(|(uc, _)| uc.is_none())
@@ -271,7 +224,7 @@ fn category_spend(
         .unwrap_or(today);
     let mut daily: HashMap<String, Vec<Decimal>> = HashMap::new();
     let mut stmt = store.conn().prepare_cached(DAILY_BY_CATEGORY)?;
-    let rows = stmt.query_map(params![spark_first, next_day(today)], |r| {
+    let rows = stmt.query_map(params![spark_first, days_after(today, 1)], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
             r.get::<_, String>(1)?,
@@ -312,14 +265,6 @@ fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
 }
 
 /// Exact EffectiveCost of the days in [start, end).
-fn range_total(store: &Store, start: NaiveDate, end: NaiveDate) -> Result<Decimal, StoreError> {
-    let text: String = store
-        .conn()
-        .prepare_cached(sql::MONTH_TOTALS)?
-        .query_row(params![start, end], |r| r.get(0))?;
-    Ok(money::parse(&text).unwrap_or_default())
-}
-
 /// `(name, cost)` pairs of a query over the days in [start, end).
 fn range_pairs(
     store: &Store,
@@ -340,10 +285,6 @@ fn range_pairs(
 
 fn midnight(day: NaiveDate) -> NaiveDateTime {
     day.and_time(NaiveTime::MIN)
-}
-
-fn next_day(day: NaiveDate) -> NaiveDate {
-    day.checked_add_days(Days::new(1)).unwrap_or(day)
 }
 
 #[cfg(test)]

@@ -14,10 +14,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         s.schema_version()?
     );
     println!("config:  {}", ctx.config.origin.describe());
-    println!(
-        "log:     {}",
-        crate::paths::state_dir().join("tollgate.log").display()
-    );
+    println!("log:     {}", crate::paths::log_file().display());
     match credentials::backend() {
         Ok(b) => println!("keyring: {b}"),
         Err(e) => println!(

@@ -28,13 +28,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
 }
 
 fn pct(part: rust_decimal::Decimal, total: rust_decimal::Decimal) -> String {
-    if total.is_zero() {
-        return "-".to_string();
-    }
-    format!(
-        "{:.1}%",
-        (part / total * rust_decimal::Decimal::from(100)).round_dp(1)
-    )
+    crate::fmt::share_pct(part, total).map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
 }
 
 pub fn render_table(r: &MonthReport) -> String {

@@ -22,12 +22,10 @@ pub fn plain(v: Decimal) -> String {
 
 /// Share of `total` in percent with one decimal; empty when the total is zero.
 pub fn pct(part: Decimal, total: Decimal) -> String {
-    if total.is_zero() {
-        return String::new();
-    }
-    let mut p = (part / total * Decimal::from(100)).round_dp(1);
-    p.rescale(1);
-    p.to_string()
+    crate::fmt::share_pct(part, total).map_or_else(String::new, |mut p| {
+        p.rescale(1);
+        p.to_string()
+    })
 }
 
 /// One CSV field, quoted when it has to be (RFC 4180).

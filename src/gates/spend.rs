@@ -1,7 +1,7 @@
 //! The spend the gates judge: complete months from the ledger (totals, and allocated per use
 //! case as `tollgate report` computes them), and the month in progress projected to its end.
 //!
-//! Projection: the aggregate comes from [`crate::overview::projected_month_end`] (trailing
+//! Projection: the aggregate comes from [`crate::projection::projected_month_end`] (trailing
 //! 14-day daily average x days in month), so the G3 gate and the cockpit agree. A use case's
 //! projection (G1, G2) is the same rule over the same window applied to its allocated cost.
 
@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::config::Config;
 use crate::money::{self, cents};
 use crate::month::Month;
-use crate::overview::{projected_month_end, Projection};
+use crate::projection::{projected_month_end, Projection};
 use crate::store::{sql, Store, StoreError};
 
 /// How many complete months before the month in progress are evaluated.

@@ -683,7 +683,7 @@ fn a_background_sync_updates_the_views_and_fails_cleanly_per_source() {
     assert_eq!(bgsync.days_behind, Some(1));
     assert!(done.contains(&format!(
         "bgsync ({} rows)",
-        background::thousands(bgsync.rows as usize)
+        tollgate::fmt::thousands(bgsync.rows)
     )));
     let nokey = row(data, "bgnokey");
     assert_eq!(nokey.rows, 0);

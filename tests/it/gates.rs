@@ -381,7 +381,7 @@ fn g3_breach_projection_and_approval_moves_the_baseline() {
     assert_eq!(sep.status, Status::Projected);
     assert_eq!((sep.value, sep.threshold), (d("17142.86"), d("14400.01")));
     // the gate and the cockpit's Overview project the month the same way
-    let p = tollgate::overview::projected_month_end(&store, today).expect("projection");
+    let p = tollgate::projection::projected_month_end(&store, today).expect("projection");
     assert_eq!(sep.value, p.month_end);
     assert!(sep.detail.contains(&p.method()), "{}", sep.detail);
 }

@@ -11,7 +11,7 @@ use rust_decimal::prelude::*;
 
 use super::chart::{self, Series, ACTUAL, BAND, MEDIAN, NOW, TARGET};
 use super::data::Data;
-use crate::commands::forecast::probability;
+use crate::fmt::probability;
 use crate::forecast::{model, MonthBand};
 use crate::money::{usd, usd_short};
 use crate::month::Month;

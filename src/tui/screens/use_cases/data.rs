@@ -258,9 +258,7 @@ fn load_table(
             .map(|d| daily.get(&(d, id.to_string())).copied().unwrap_or_default())
             .collect()
     };
-    let share = |cost: Decimal| {
-        (!report.total.is_zero()).then(|| (cost / report.total * Decimal::ONE_HUNDRED).round_dp(1))
-    };
+    let share = |cost: Decimal| crate::fmt::share_pct(cost, report.total);
     let mut rows: Vec<UseCaseLine> = report
         .by_use_case
         .iter()

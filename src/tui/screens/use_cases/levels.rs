@@ -253,7 +253,7 @@ fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
                     Span::raw(s.tokens.map(count).unwrap_or_default()),
                     Span::raw(s.requests.map(count).unwrap_or_default()),
                     Span::raw(usd(s.cost)),
-                    Span::raw(pct(share(s.cost, u.cost))),
+                    Span::raw(pct(crate::fmt::share_pct(s.cost, u.cost))),
                 ],
                 theme.text(),
             )),
@@ -581,10 +581,6 @@ fn pct(p: Option<Decimal>) -> String {
     p.map_or_else(String::new, |p| format!("{p}%"))
 }
 
-fn share(part: Decimal, total: Decimal) -> Option<Decimal> {
-    (!total.is_zero()).then(|| (part / total * Decimal::ONE_HUNDRED).round_dp(1))
-}
-
 /// Whole counts with thousands separators (`1,204,331`); small fractions keep two decimals.
 fn count(d: Decimal) -> String {
     let rounded = if d.abs() >= Decimal::ONE_HUNDRED || d.fract().is_zero() {
@@ -601,14 +597,7 @@ fn count(d: Decimal) -> String {
         Some(d) => ("-", d.to_string()),
         None => ("", int),
     };
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}{grouped}{frac}")
+    format!("{sign}{}{frac}", crate::fmt::group_digits(&digits))
 }
 
 fn short_day(day: NaiveDate) -> String {
