@@ -286,11 +286,12 @@ fn with_key_hint(e: SourceError, keys: &AwsKeys) -> SourceError {
             message,
         } => SourceError::Other {
             message: format!(
-                "Cost Explorer rejected the AWS access key {} from {} ({status}): {message}. \
+                "Cost Explorer rejected the AWS access key {} from {} ({status}): {}. \
                  Fix AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or {}, or run `tollgate auth set {source_name}`; \
                  the key needs ce:GetCostAndUsage",
                 keys.access_key_id,
                 keys.origin,
+                super::sentence(&message),
                 credentials::env_var(&source_name)
             ),
             source_name,

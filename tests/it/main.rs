@@ -25,6 +25,7 @@ mod fake_openai;
 mod fake_server;
 mod forecast;
 mod gates;
+mod http_messages;
 mod import_focus;
 mod outcomes;
 mod prices;
