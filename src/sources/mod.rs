@@ -7,6 +7,7 @@ pub mod focus;
 pub mod gcp;
 pub mod http;
 pub mod modal;
+pub mod modal_report;
 pub mod openai;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};

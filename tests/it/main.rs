@@ -37,4 +37,5 @@ mod sync_aws;
 mod sync_focus;
 mod sync_gcp;
 mod sync_modal;
+mod sync_modal_cli_shapes;
 mod sync_whole_bill;
