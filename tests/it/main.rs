@@ -3,6 +3,7 @@
 
 mod alloc;
 mod cli;
+mod cli_hygiene;
 mod cockpit;
 mod cockpit_dependencies;
 mod cockpit_e2e;
