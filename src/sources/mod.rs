@@ -6,6 +6,7 @@ pub mod aws;
 pub mod focus;
 pub mod gcp;
 pub mod http;
+pub mod in_use;
 pub mod modal;
 pub mod modal_report;
 pub mod openai;

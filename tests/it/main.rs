@@ -17,6 +17,7 @@ mod config;
 mod credentials;
 mod demo;
 mod deps;
+mod doctor;
 mod export;
 mod export_html;
 mod fake_anthropic;
