@@ -40,10 +40,12 @@ pub struct ImportSummary {
 }
 
 /// Imports `files` as source `source`. Nothing changes if any file is bad.
+/// Every row's BillingCurrency must be `currency` (the ledger's, `[ledger] currency`).
 pub fn import_files(
     store: &Store,
     files: &[PathBuf],
     source: &str,
+    currency: &str,
 ) -> Result<ImportSummary, ImportError> {
     let mut scopes = Vec::new();
     let mut prepared = Vec::new();
@@ -70,12 +72,16 @@ pub fn import_files(
     let mut failure: Option<ImportError> = None;
     let result = store.ingest_scopes(&scopes, |c| {
         for (i, (shown, canonical, key)) in prepared.iter().enumerate() {
+            let target = Target {
+                key,
+                source,
+                currency,
+            };
             match stage_file(
                 c,
                 shown,
                 canonical,
-                key,
-                source,
+                &target,
                 &tmp.path().join(i.to_string()),
             ) {
                 Ok(n) => counts.push(n),
@@ -152,15 +158,26 @@ fn format_of(p: &Path) -> Option<Format> {
     }
 }
 
+/// Where a file's rows go: the file's key, the source and the ledger's currency.
+struct Target<'a> {
+    key: &'a str,
+    source: &'a str,
+    currency: &'a str,
+}
+
 /// Loads one file into `focus_raw`, checks it, and appends it to `staging`. Returns its rows.
 fn stage_file(
     c: &Connection,
     shown: &Path,
     path: &Path,
-    key: &str,
-    source: &str,
+    target: &Target<'_>,
     scratch: &Path,
 ) -> Result<usize, ImportError> {
+    let Target {
+        key,
+        source,
+        currency,
+    } = *target;
     let format = format_of(path).ok_or_else(|| file_err(shown, "unknown file type: tollgate imports FOCUS .csv, .csv.gz, .parquet or .zip (of CSVs) files"))?;
     let read_err = |e: duckdb::Error| {
         let kind = if format == Format::Parquet {
@@ -229,6 +246,9 @@ fn stage_file(
             None => default_expr(col.name, &found),
         };
         select.push(expr);
+    }
+    if let Some(actual) = found(&[], "BillingCurrency") {
+        check_currency(c, shown, &quote_ident(&actual), currency)?;
     }
     // x_Source, x_SourceFile, x_RowKey go where staging.sql has them (after Tags).
     let tags_at = COLUMNS
@@ -339,6 +359,35 @@ fn check_column(
         }
     }
     Ok(())
+}
+
+/// The first row billed in another currency than the ledger's: tollgate has no exchange rates.
+fn check_currency(
+    c: &Connection,
+    shown: &Path,
+    q: &str,
+    currency: &str,
+) -> Result<(), ImportError> {
+    let sql = format!(
+        "SELECT __line, trim({q}) FROM focus_raw WHERE NULLIF(trim({q}), '') IS NOT NULL AND upper(trim({q})) <> ? ORDER BY __line LIMIT 1"
+    );
+    let other: Option<(i64, String)> = c
+        .query_row(&sql, [currency], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(Some)
+        .or_else(|e| match e {
+            duckdb::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .map_err(|e| file_err(shown, &e.to_string()))?;
+    match other {
+        None => Ok(()),
+        Some((line, found)) => Err(ImportError::Value {
+            file: shown.display().to_string(),
+            line,
+            column: "BillingCurrency".to_string(),
+            message: crate::money::other_currency(&found, currency),
+        }),
+    }
 }
 
 fn quote_ident(name: &str) -> String {

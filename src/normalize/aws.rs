@@ -132,6 +132,14 @@ pub fn to_rows(
                 ],
             );
             row.billed_cost = billed;
+            if let Some(unit) = g
+                .metrics
+                .get("UnblendedCost")
+                .map(|m| m.unit.trim())
+                .filter(|u| !u.is_empty())
+            {
+                row.billing_currency = unit.to_uppercase();
+            }
             row.billing_account_id = ctx.account_id.clone();
             row.sub_account_id = Some(ctx.account_id.clone()).filter(|a| !a.is_empty());
             row.consumed_quantity = quantity;

@@ -15,6 +15,7 @@ mod cockpit_use_cases;
 mod common;
 mod config;
 mod credentials;
+mod currency;
 mod demo;
 mod deps;
 mod doctor;
