@@ -10,6 +10,7 @@ use duckdb::Connection;
 use sha2::{Digest, Sha256};
 
 use super::focus_columns::{Kind, COLUMNS};
+use super::focus_csv::{load_csv, CsvError};
 use crate::store::{IngestScope, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -180,20 +181,16 @@ fn stage_file(
     } = *target;
     let format = format_of(path).ok_or_else(|| file_err(shown, "unknown file type: tollgate imports FOCUS .csv, .csv.gz, .parquet or .zip (of CSVs) files"))?;
     let read_err = |e: duckdb::Error| {
-        let kind = if format == Format::Parquet {
-            "Parquet"
-        } else {
-            "CSV"
-        };
         let first = e.to_string().lines().next().unwrap_or_default().to_string();
-        file_err(shown, &format!("cannot read it as {kind}: {first}"))
+        file_err(shown, &format!("cannot read it as Parquet: {first}"))
     };
+    let csv_err = |e: CsvError| file_err(shown, &e.to_string());
     match format {
-        Format::Csv => load_csv(c, &[path.display().to_string()]).map_err(read_err)?,
+        Format::Csv => load_csv(c, &[(path.display().to_string(), None)]).map_err(csv_err)?,
         Format::Parquet => load_parquet(c, &path.display().to_string()).map_err(read_err)?,
         Format::Zip => {
             let csvs = unzip_csvs(path, scratch).map_err(|m| file_err(shown, &m))?;
-            load_csv(c, &csvs).map_err(read_err)?
+            load_csv(c, &csvs).map_err(csv_err)?
         }
     }
     let columns = raw_columns(c).map_err(|e| file_err(shown, &e.to_string()))?;
@@ -394,19 +391,6 @@ fn quote_ident(name: &str) -> String {
     format!("\"{}\"", name.replace('"', "\"\""))
 }
 
-/// `__line` is the file's line number (header is line 1).
-fn load_csv(c: &Connection, paths: &[String]) -> Result<(), duckdb::Error> {
-    let list = paths
-        .iter()
-        .map(|p| format!("'{}'", p.replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(", ");
-    c.execute_batch(&format!(
-        "CREATE OR REPLACE TEMP TABLE focus_raw AS SELECT row_number() OVER () + 1 AS __line, * \
-         FROM read_csv([{list}], header = true, all_varchar = true, union_by_name = true, parallel = false)"
-    ))
-}
-
 fn load_parquet(c: &Connection, path: &str) -> Result<(), duckdb::Error> {
     let lit = format!("'{}'", path.replace('\'', "''"));
     c.execute_batch(&format!(
@@ -448,7 +432,8 @@ fn raw_columns(c: &Connection) -> Result<Vec<String>, duckdb::Error> {
         .collect())
 }
 
-fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<String>, String> {
+/// The zip's CSV entries, extracted: (path, entry name).
+fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<(String, Option<String>)>, String> {
     let f = std::fs::File::open(zip_path).map_err(|e| format!("cannot open it: {e}"))?;
     let mut archive =
         zip::ZipArchive::new(f).map_err(|e| format!("is not a readable zip file: {e}"))?;
@@ -465,7 +450,7 @@ fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<String>, String> {
         let target = dir.join(format!("{i}.csv"));
         let mut w = std::fs::File::create(&target).map_err(|e| e.to_string())?;
         std::io::copy(&mut entry, &mut w).map_err(|e| format!("zip entry {name}: {e}"))?;
-        out.push(target.display().to_string());
+        out.push((target.display().to_string(), Some(name)));
     }
     if out.is_empty() {
         return Err("the zip holds no .csv file".to_string());

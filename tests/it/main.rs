@@ -30,6 +30,7 @@ mod forecast;
 mod gates;
 mod http_messages;
 mod import_focus;
+mod import_focus_broken;
 mod outcomes;
 mod prices;
 mod report;
