@@ -172,7 +172,8 @@ pub fn to_rows(
 
 fn service_category(service: &str) -> (&'static str, &'static str) {
     match service {
-        "Amazon Bedrock" | "Amazon SageMaker" => ("AI and Machine Learning", "Generative AI"),
+        "Amazon Bedrock" => ("AI and Machine Learning", "Generative AI"),
+        "Amazon SageMaker" => ("AI and Machine Learning", "Machine Learning"),
         s if s.contains("Compute") => ("Compute", "Virtual Machines"),
         s if s.contains("Storage") || s.contains("S3") => ("Storage", "Object Storage"),
         _ => ("Other", "Other (Other)"),

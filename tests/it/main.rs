@@ -2,6 +2,7 @@
 //! real `tollgate` binary.
 
 mod alloc;
+mod categories;
 mod cli;
 mod cli_hygiene;
 mod cockpit;
