@@ -5,8 +5,8 @@
 use serde_json::Value;
 
 use super::common::*;
-use crate::fake_aws::{self as fa, AwsSpec, FakeAws};
-use crate::sync_aws::{date, run};
+use crate::fake_aws::{AwsSpec, FakeAws};
+use crate::sync_aws::{date, run, AWS_ENV};
 
 const TODAY: &str = "2026-04-12";
 
@@ -173,15 +173,7 @@ fn api_source_billed_in_another_currency_is_refused() {
         ),
     );
     let before = report_json(&env);
-    let r = run(
-        &env,
-        TODAY,
-        &[
-            ("AWS_ACCESS_KEY_ID", fa::ACCESS_KEY_ID),
-            ("AWS_SECRET_ACCESS_KEY", fa::SECRET_ACCESS_KEY),
-        ],
-        &["sync"],
-    );
+    let r = run(&env, TODAY, &AWS_ENV, &["sync"]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
         r.stderr.contains("source aws: the cost of AWS ")

@@ -10,21 +10,10 @@ use rust_decimal::Decimal;
 
 use super::common::*;
 use crate::sync_aws::{run, strings, sums};
-use crate::sync_modal::{fake_modal, path_with};
+use crate::sync_modal::{fake_modal, path_with, RULES};
 
 const TODAY: &str = "2026-04-12";
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/it/fixtures/modal");
-
-const RULES: &str = r#"
-[[use_cases]]
-id = "research"
-name = "Research"
-kind = "experiment"
-
-[[rules]]
-use_case = "research"
-match = { tag = "team=research" }
-"#;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!("{FIXTURES}/{name}")).expect("fixture")
