@@ -2,6 +2,7 @@
 -- (kept by every write: queries/ledger_dims_rebuild.sql).
 SELECT
     x_DimKey, x_Source, ProviderName, ServiceName, ServiceCategory, ServiceSubcategory,
-    SubAccountId, SubAccountName, x_ApiKeyId, x_ApiKeyName, x_Model, Tags, PricingCategory
+    SubAccountId, SubAccountName, x_ApiKeyId, x_ApiKeyName, x_Model, Tags, PricingCategory,
+    SkuId, SkuPriceDetails
 FROM ledger_dims
 ORDER BY x_DimKey

@@ -16,6 +16,8 @@ SELECT
     max(x_ApiKeyName),
     any_value(x_Model),
     any_value(Tags),
-    any_value(PricingCategory)
+    any_value(PricingCategory),
+    any_value(SkuId),
+    any_value(SkuPriceDetails)
 FROM ledger
 GROUP BY x_DimKey;

@@ -31,3 +31,4 @@ pub mod spikes;
 pub mod store;
 pub mod sync;
 pub mod tui;
+pub mod user;

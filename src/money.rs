@@ -14,6 +14,15 @@ pub fn parse(text: &str) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(t).ok())
 }
 
+/// Why a cost in `found` is refused by a ledger kept in `ledger` (`[ledger] currency`).
+pub fn other_currency(found: &str, ledger: &str) -> String {
+    format!(
+        "'{found}' is not the ledger's currency {ledger}: tollgate has no exchange rates and never \
+         adds two currencies. Convert these costs to {ledger} first, or keep them in a ledger of \
+         their own (another --db, with [ledger] currency = \"{found}\"); nothing was written"
+    )
+}
+
 /// Rounds to the cent, half away from zero, as invoices do.
 pub fn cents(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)

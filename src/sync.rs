@@ -13,7 +13,7 @@ use chrono::{Months, NaiveDate, NaiveDateTime};
 use duckdb::params;
 
 use crate::config::{Config, SourceConfig, SourceKind};
-use crate::normalize::{normalize, SourceRecords};
+use crate::normalize::{check_currency, normalize, NormalizeError, SourceRecords};
 use crate::sources::{self, FetchWindow, RetryPolicy, SourceError};
 use crate::store::{IngestScope, Store, StoreError};
 
@@ -163,7 +163,13 @@ pub async fn run(
     let mut jobs = Vec::new();
     for (name, src) in chosen {
         if src.kind == SourceKind::Focus {
-            outcomes.push(sync_focus(store, name, src, progress)?);
+            outcomes.push(sync_focus(
+                store,
+                name,
+                src,
+                &config.ledger.currency,
+                progress,
+            )?);
             continue;
         }
         let trailing = src.trailing_days.unwrap_or(config.sync.trailing_days);
@@ -192,7 +198,7 @@ pub async fn run(
                     start: f.start.unwrap_or(window.start).min(window.start),
                     end: window.end,
                 };
-                let written = write(store, &name, window, &f.records);
+                let written = write(store, &name, window, &f.records, &config.ledger.currency);
                 if let (Ok(_), Some((k, v))) = (&written, &f.setting) {
                     store.set_setting(k, v)?;
                 }
@@ -238,6 +244,7 @@ fn sync_focus(
     store: &Store,
     name: &str,
     src: &SourceConfig,
+    currency: &str,
     progress: &dyn Fn(ProgressEvent),
 ) -> Result<SourceOutcome, SyncError> {
     progress(ProgressEvent::Started {
@@ -247,7 +254,7 @@ fn sync_focus(
     let started = Instant::now();
     let started_at = chrono::Utc::now().naive_utc();
     let result = match &src.path {
-        Some(path) => sources::focus::sync(store, name, path),
+        Some(path) => sources::focus::sync(store, name, path, currency),
         None => Err(format!("source {name}: a focus source needs path")),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -430,9 +437,14 @@ fn write(
     name: &str,
     window: FetchWindow,
     records: &SourceRecords,
+    currency: &str,
 ) -> Result<usize, String> {
-    let rows =
-        normalize(name, records).map_err(|e| format!("{e}; nothing from this sync was written"))?;
+    let rows = normalize(name, records)
+        .and_then(|rows| check_currency(name, &rows, currency).map(|()| rows))
+        .map_err(|e| match e {
+            NormalizeError::Currency { .. } => e.to_string(),
+            e => format!("{e}; nothing from this sync was written"),
+        })?;
     let scope = IngestScope::Window {
         source: name.to_string(),
         start: window.start_ts(),

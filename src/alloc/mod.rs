@@ -37,6 +37,10 @@ pub struct Dimension {
     pub model: Option<String>,
     pub tags: Option<String>,
     pub pricing_category: Option<String>,
+    /// The SKU (an AWS usage type such as `USE1-Host:ml.g5.2xlarge`) and its price details
+    /// (FOCUS `SkuPriceDetails`, e.g. `{"InstanceType": ..., "GpuCount": ...}`).
+    pub sku_id: Option<String>,
+    pub sku_price_details: Option<String>,
 }
 
 /// One row of `dim_alloc`: `month` None applies to every month.
@@ -231,6 +235,8 @@ impl Store {
                 model: r.get(10)?,
                 tags: r.get(11)?,
                 pricing_category: r.get(12)?,
+                sku_id: r.get(13)?,
+                sku_price_details: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

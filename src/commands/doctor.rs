@@ -1,9 +1,10 @@
 //! `tollgate doctor`: the config, the DB, credentials, the keyring and the sync runs — what
-//! tollgate is using and whether it is healthy. Never prints a secret.
+//! tollgate is using and whether it is healthy. Each source's endpoint and credential are
+//! resolved as sync resolves them (`sources::in_use`). Never prints a secret.
 
 use super::Context;
 use crate::cli::Cli;
-use crate::credentials::{self, Origin};
+use crate::credentials;
 
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
     let ctx = Context::open(cli)?;
@@ -34,25 +35,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     );
     println!("\nsources");
     for (name, src) in &ctx.config.config.sources {
-        let cred = match credentials::status(name) {
-            Ok(st) => match st.origin {
-                Origin::Env(var) => format!("credential from {var}"),
-                Origin::Keyring(b) => format!("credential in the {}", b.name()),
-                Origin::Missing => format!(
-                    "no credential (set {} or `tollgate auth set {name}`)",
-                    st.env_var
-                ),
-            },
-            Err(e) => format!("credential: {e}"),
-        };
-        let url = src
-            .base_url
-            .as_deref()
-            .or(src.endpoint_url.as_deref())
-            .unwrap_or("default endpoint");
+        let used = crate::sources::in_use::in_use(name, src);
         println!(
-            "  source {name} ({}, {url}): {cred}",
-            format!("{:?}", src.kind).to_lowercase()
+            "  source {name} ({}, {}): {}",
+            format!("{:?}", src.kind).to_lowercase(),
+            used.endpoint,
+            used.credential
         );
     }
     for span in s.ledger_spans()? {

@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod gates;
 mod import;
 pub mod outcomes;
+pub mod pipe;
 pub mod prices;
 pub mod reconcile;
 mod report;

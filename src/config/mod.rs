@@ -174,6 +174,14 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
         key,
         message,
     };
+    let cur = &c.ledger.currency;
+    if cur.len() != 3 || !cur.chars().all(|ch| ch.is_ascii_uppercase()) {
+        return Err(err(
+            locate(text, "", 0, "currency"),
+            "ledger.currency".to_string(),
+            format!("'{cur}' is not an ISO 4217 code such as USD or EUR (three capital letters)"),
+        ));
+    }
     let mut ids = std::collections::HashSet::new();
     for (i, u) in c.use_cases.iter().enumerate() {
         if u.id.trim().is_empty() || u.id == "unallocated" {

@@ -13,6 +13,8 @@ pub struct Config {
     #[serde(default)]
     pub sync: SyncConfig,
     #[serde(default)]
+    pub ledger: LedgerConfig,
+    #[serde(default)]
     pub use_cases: Vec<UseCase>,
     #[serde(default)]
     pub rules: Vec<Rule>,
@@ -96,6 +98,22 @@ impl Default for SyncConfig {
         SyncConfig {
             interval_minutes: 15,
             trailing_days: 3,
+        }
+    }
+}
+
+/// The ledger's one currency (ISO 4217). tollgate has no exchange rates, so rows billed in
+/// another currency are refused rather than added.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerConfig {
+    pub currency: String,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        LedgerConfig {
+            currency: "USD".to_string(),
         }
     }
 }

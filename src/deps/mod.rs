@@ -87,7 +87,7 @@ pub enum DepsError {
         key: String,
         suggestions: Vec<String>,
     },
-    #[error("the reviewer is empty; pass --by WHO (or set $USER)")]
+    #[error("the reviewer is empty; pass --by WHO (or set $USER or $LOGNAME)")]
     NoReviewer,
     #[error(transparent)]
     Store(#[from] StoreError),

@@ -22,10 +22,8 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
     ),
     (
         5,
-        &[
-            include_str!("../../queries/migrations/005_ledger_dims.sql"),
-            super::sql::LEDGER_DIMS_REBUILD,
-        ],
+        // filled by migration 8, once the table has every column the rebuild writes
+        &[include_str!("../../queries/migrations/005_ledger_dims.sql")],
     ),
     (
         6,
@@ -39,6 +37,13 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
             include_str!("../../queries/migrations/007_ledger_daily.sql"),
             super::sql::LEDGER_DAILY_REBUILD,
             super::sql::LEDGER_MONTHLY_REBUILD,
+        ],
+    ),
+    (
+        8,
+        &[
+            include_str!("../../queries/migrations/008_ledger_dims_sku.sql"),
+            super::sql::LEDGER_DIMS_REBUILD,
         ],
     ),
 ];
@@ -90,7 +95,7 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 7;
+pub const LATEST: u32 = 8;
 
 #[cfg(test)]
 mod tests {

@@ -391,11 +391,11 @@ impl App {
     }
 }
 
-/// `$USER` (or `$USERNAME`), else "cockpit".
+/// The user's name (`crate::user::name`); empty if it cannot be told, so that a decision or a
+/// review is refused with the reason instead of being signed by nobody.
 fn default_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "cockpit".to_string())
+    crate::user::name().unwrap_or_else(|e| {
+        tracing::warn!("{e}");
+        String::new()
+    })
 }

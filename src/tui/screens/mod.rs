@@ -22,7 +22,7 @@ use super::{Effect, Tab};
 pub struct Ctx<'a> {
     /// The "as of" date.
     pub today: NaiveDate,
-    /// Who decisions and reviews are recorded as (the login name).
+    /// Who decisions and reviews are recorded as (`crate::user::name`; empty when unknown).
     pub user: &'a str,
     /// Body rows available to the tab (for paging).
     pub rows: u16,
