@@ -9,7 +9,7 @@
 
 use std::time::Instant;
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use duckdb::params;
 
 use crate::config::{Config, SourceConfig, SourceKind};
@@ -120,8 +120,6 @@ pub fn window_for(
     })
 }
 
-use chrono::Datelike;
-
 /// The end of the last successful sync window of `source`.
 pub fn watermark(store: &Store, source: &str) -> Result<Option<NaiveDate>, StoreError> {
     let w: Option<chrono::NaiveDateTime> = store.conn().query_row(
@@ -204,7 +202,7 @@ pub async fn run(
                 }
                 (f.requests, f.note, written.map(|n| (n, window)))
             }
-            Err((e, requests, note)) => (requests, note, Err(e.to_string())),
+            Err(f) => (f.requests, f.note, Err(f.error.to_string())),
         };
         let seconds = started.elapsed().as_secs_f64();
         let outcome = match result {
@@ -316,7 +314,28 @@ struct Fetched {
     note: Option<String>,
 }
 
-type FetchFailure = (SourceError, u64, Option<String>);
+/// Why a fetch failed, with what it cost (requests made) and any note (Cost Explorer's bill).
+struct FetchFailure {
+    error: SourceError,
+    requests: u64,
+    note: Option<String>,
+}
+
+impl FetchFailure {
+    fn after(error: SourceError, requests: u64) -> FetchFailure {
+        FetchFailure {
+            error,
+            requests,
+            note: None,
+        }
+    }
+}
+
+impl From<SourceError> for FetchFailure {
+    fn from(error: SourceError) -> FetchFailure {
+        FetchFailure::after(error, 0)
+    }
+}
 
 fn fetched(records: SourceRecords, requests: u64) -> Fetched {
     Fetched {
@@ -348,9 +367,8 @@ async fn fetch(
 ) -> Result<Fetched, FetchFailure> {
     match src.kind {
         SourceKind::Aws => {
-            let keys = sources::aws::keys(name).map_err(|e| (e, 0, None))?;
-            let http = sources::aws::client(name, src.endpoint_url.as_deref(), retry)
-                .map_err(|e| (e, 0, None))?;
+            let keys = sources::aws::keys(name)?;
+            let http = sources::aws::client(name, src.endpoint_url.as_deref(), retry)?;
             let r = sources::aws::fetch(&http, &keys, src, window).await;
             let note = Some(cost_explorer_note(http.requests()));
             match r {
@@ -358,7 +376,11 @@ async fn fetch(
                     note,
                     ..fetched(SourceRecords::Aws(ctx, pages), http.requests())
                 }),
-                Err(e) => Err((e, http.requests(), note)),
+                Err(error) => Err(FetchFailure {
+                    error,
+                    requests: http.requests(),
+                    note,
+                }),
             }
         }
         SourceKind::Gcp => {
@@ -368,7 +390,7 @@ async fn fetch(
             };
             let f = sources::gcp::fetch(name, src, &plan, retry)
                 .await
-                .map_err(|(e, n)| (e, n, None))?;
+                .map_err(|(e, n)| FetchFailure::after(e, n))?;
             let start = f.rows.iter().map(|r| r.usage_start_time.date()).min();
             let watermark = f.max_export_micros.max(last_export_micros);
             Ok(Fetched {
@@ -378,57 +400,44 @@ async fn fetch(
             })
         }
         SourceKind::Modal => {
-            let (items, hourly) = sources::modal::fetch(name, src, window)
-                .await
-                .map_err(|e| (e, 0, None))?;
+            let (items, hourly) = sources::modal::fetch(name, src, window).await?;
             Ok(fetched(SourceRecords::Modal { items, hourly }, 0))
         }
         SourceKind::Openai | SourceKind::Anthropic => {
             let key = match crate::credentials::resolve(name) {
                 Ok(Some(k)) => k,
                 Ok(None) => {
-                    return Err((
-                        SourceError::NoCredential {
-                            source_name: name.to_string(),
-                        },
-                        0,
-                        None,
-                    ))
+                    return Err(SourceError::NoCredential {
+                        source_name: name.to_string(),
+                    }
+                    .into())
                 }
                 Err(e) => {
-                    return Err((
-                        SourceError::Other {
-                            source_name: name.to_string(),
-                            message: e.to_string(),
-                        },
-                        0,
-                        None,
-                    ))
+                    return Err(SourceError::Other {
+                        source_name: name.to_string(),
+                        message: e.to_string(),
+                    }
+                    .into())
                 }
             };
             let base = src.base_url.as_deref();
             if src.kind == SourceKind::Openai {
-                let http = sources::openai::client(name, base, key.expose(), retry)
-                    .map_err(|e| (e, 0, None))?;
+                let http = sources::openai::client(name, base, key.expose(), retry)?;
                 let r = sources::openai::fetch(&http, window).await;
                 r.map(|b| fetched(SourceRecords::OpenAi(b), http.requests()))
-                    .map_err(|e| (e, http.requests(), None))
+                    .map_err(|e| FetchFailure::after(e, http.requests()))
             } else {
-                let http = sources::anthropic::client(name, base, key.expose(), retry)
-                    .map_err(|e| (e, 0, None))?;
+                let http = sources::anthropic::client(name, base, key.expose(), retry)?;
                 let r = sources::anthropic::fetch(&http, window).await;
                 r.map(|b| fetched(SourceRecords::Anthropic(b), http.requests()))
-                    .map_err(|e| (e, http.requests(), None))
+                    .map_err(|e| FetchFailure::after(e, http.requests()))
             }
         }
-        other => Err((
-            SourceError::Other {
-                source_name: name.to_string(),
-                message: format!("{other:?} sources are not synced by this version").to_lowercase(),
-            },
-            0,
-            None,
-        )),
+        other => Err(SourceError::Other {
+            source_name: name.to_string(),
+            message: format!("{} sources are not synced by this version", other.as_str()),
+        }
+        .into()),
     }
 }
 

@@ -38,7 +38,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         let used = crate::sources::in_use::in_use(name, src);
         println!(
             "  source {name} ({}, {}): {}",
-            format!("{:?}", src.kind).to_lowercase(),
+            src.kind.as_str(),
             used.endpoint,
             used.credential
         );
