@@ -87,3 +87,43 @@ fn explicit_missing_config_is_fatal() {
         .failure()
         .stderr(predicates::str::contains("nope.toml"));
 }
+
+#[test]
+fn outcome_labels_are_configured_per_metric_and_checked() {
+    let env = Env::new();
+    let run = |text: &str| {
+        let cfg = env.write("labels.toml", text);
+        env.cmd()
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--db")
+            .arg(env.db())
+            .arg("report")
+            .output()
+            .expect("run")
+    };
+    let ok = run("[[use_cases]]\nid = \"sales\"\nname = \"Sales\"\nkind = \"pilot\"\noutcome = \"meetings_booked\"\n\n[outcomes.meetings_booked]\nlabel = \"per meeting booked\"\nunit = \"meeting\"\n");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for (text, expected) in [
+        (
+            "[outcomes.meetings_booked]\nlable = \"per meeting\"\n",
+            "labels.toml:2: lable",
+        ),
+        (
+            "[outcomes.meetings_booked]\nlabel = \"  \"\n",
+            "labels.toml:1: outcomes.meetings_booked.label",
+        ),
+    ] {
+        let out = run(text);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        assert!(
+            err.contains(expected),
+            "{text}: expected {expected} in {err}"
+        );
+    }
+}
