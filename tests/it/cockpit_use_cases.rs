@@ -796,6 +796,49 @@ fn use_cases_spike_demo_120x40() {
     insta::assert_snapshot!("use_cases_level2_demo_80x24", c.draw(80, 24));
 }
 
+#[test]
+fn the_drill_down_shows_a_level_shift_as_one_event() {
+    // The demo's hot fortnight: the assistant's volume steps up from Mon 9 Nov (as of 20 Nov).
+    let (_dir, mut c) = demo_use_cases();
+    c.act(Action::NextMonth);
+    c.act(Action::Top);
+    let i = c
+        .app
+        .use_cases
+        .top()
+        .rows()
+        .iter()
+        .position(|r| matches!(r, RowRef::UseCase(u) if u.use_case == "assistant"))
+        .expect("row");
+    for _ in 0..i {
+        c.act(Action::Down);
+    }
+    c.act(Action::Enter);
+    let level1 = c.draw(120, 40);
+    assert!(
+        level1.contains(
+            "⚠ 1 level shift in Nov 2026 and the 30 days to 20 Nov: level shift from 9 Nov, +"
+        ),
+        "{level1}"
+    );
+    assert!(
+        level1.contains("↗ level  2026-11-09 +40.7%/day, mostly volume"),
+        "{level1}"
+    );
+    assert_eq!(level1.matches("⚠ spike").count(), 0, "{level1}");
+    // Enter on it explains the first day of the new level and says what follows.
+    c.act(Action::Enter);
+    let level3 = c.draw(120, 40);
+    assert!(
+        level3.contains("↗ level shift Mon 2026-11-09 · assistant"),
+        "{level3}"
+    );
+    assert!(
+        level3.contains("through 20 Nov: the days after it are measured against it"),
+        "{level3}"
+    );
+}
+
 /// Each drill step's load time on the demo in this (dev) build:
 /// `cargo test --test it cockpit_use_cases::drill_step_timings -- --ignored --nocapture`.
 #[test]

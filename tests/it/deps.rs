@@ -280,12 +280,11 @@ fn the_demo_has_a_few_reviewed_dependencies_and_totals_that_add_up() {
     assert!(r.total_30d > d("25000"), "{}", r.total_30d);
 }
 
-#[test]
-fn cli_lists_tags_and_rejects_unknown_keys() {
-    let env = Env::new();
+/// The real binary on the filled ledger and [`CONFIG`], as of `today()`, run by "tester".
+fn cli(env: &Env) -> impl Fn(&[&str]) -> assert_cmd::Command + '_ {
     let cfg = env.write("tollgate.toml", CONFIG);
     fill(&Store::open(&env.db()).expect("open"));
-    let run = |args: &[&str]| {
+    move |args: &[&str]| {
         let mut c = env.cmd();
         c.arg("--db")
             .arg(env.db())
@@ -295,7 +294,13 @@ fn cli_lists_tags_and_rejects_unknown_keys() {
             .env("TOLLGATE_TODAY", "2026-11-10")
             .env("USER", "tester");
         c
-    };
+    }
+}
+
+#[test]
+fn cli_lists_tags_and_rejects_unknown_keys() {
+    let env = Env::new();
+    let run = cli(&env);
     run(&[
         "deps",
         "tag",
@@ -369,19 +374,7 @@ fn cli_lists_tags_and_rejects_unknown_keys() {
 fn unallocated_spend_is_shown_apart_never_as_a_dependency_or_waste() {
     // proj_other matches no rule: its $30 is a gap in the rules, not a dependency.
     let env = Env::new();
-    let cfg = env.write("tollgate.toml", CONFIG);
-    fill(&Store::open(&env.db()).expect("open"));
-    let run = |args: &[&str]| {
-        let mut c = env.cmd();
-        c.arg("--db")
-            .arg(env.db())
-            .arg("--config")
-            .arg(&cfg)
-            .args(args)
-            .env("TOLLGATE_TODAY", "2026-11-10")
-            .env("USER", "tester");
-        c
-    };
+    let run = cli(&env);
     let out = run(&["deps", "list", "--json"])
         .assert()
         .success()

@@ -225,12 +225,23 @@ fn event_count(events: &[Spike]) -> String {
     }
 }
 
-/// The flag of an event: `⚠ spike` or `↗ level shift`.
-fn event_flag(s: &Spike) -> &'static str {
-    if s.is_level_shift() {
-        "↗ level shift"
-    } else {
-        "⚠ spike"
+/// The flag of an event: `⚠ spike` or `↗ level shift` (`↗ level` where it is `short`).
+fn event_flag(s: &Spike, short: bool) -> &'static str {
+    match (s.is_level_shift(), short) {
+        (false, _) => "⚠ spike",
+        (true, true) => "↗ level",
+        (true, false) => "↗ level shift",
+    }
+}
+
+/// `2026-11-09 mostly volume`, with the new level's change for a level shift.
+fn event_line(s: &Spike) -> String {
+    match s.level_change_pct {
+        Some(p) if s.is_level_shift() => {
+            let sign = if p.is_sign_negative() { "" } else { "+" };
+            format!("{} {sign}{p}%/day, mostly {}", s.day, s.main_effect())
+        }
+        _ => format!("{} mostly {}", s.day, s.main_effect()),
     }
 }
 
@@ -253,8 +264,8 @@ fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
         match row {
             RowRef::Spike(s) => body.push((
                 vec![
-                    Span::raw(event_flag(s)),
-                    Span::raw(format!("{} mostly {}", s.day, s.main_effect())),
+                    Span::raw(event_flag(s, true)),
+                    Span::raw(event_line(s)),
                     Span::raw(format!("z {}", s.z_score.round_dp(1))),
                     Span::raw(""),
                     Span::raw(""),
@@ -433,7 +444,7 @@ fn spike_lines(frame: &Frame, s: &SpikeData, theme: &Theme) -> Vec<Line<'static>
     let plain = |d: Decimal| Span::styled(format!("{:>12}", usd(d)), theme.text());
     let note = |s: String| Span::styled(format!("   {s}"), theme.muted());
     let mut lines = vec![Line::from(vec![
-        Span::styled(format!("{} ", event_flag(sp)), theme.budget_over()),
+        Span::styled(format!("{} ", event_flag(sp, false)), theme.budget_over()),
         Span::styled(
             format!(
                 "{} · {id} · z {} vs the trailing {} days",
