@@ -760,6 +760,24 @@ fn demo_use_cases() -> (TempDir, Cockpit) {
     (dir, c)
 }
 
+/// Steps the demo's table to November (the month in progress) and opens use case `id`.
+fn open_in_november(c: &mut Cockpit, id: &str) {
+    c.act(Action::NextMonth);
+    c.act(Action::Top);
+    let i = c
+        .app
+        .use_cases
+        .top()
+        .rows()
+        .iter()
+        .position(|r| matches!(r, RowRef::UseCase(u) if u.use_case == id))
+        .expect("row");
+    for _ in 0..i {
+        c.act(Action::Down);
+    }
+    c.act(Action::Enter);
+}
+
 #[test]
 fn use_cases_demo_120x40() {
     let (_dir, c) = demo_use_cases();
@@ -775,20 +793,7 @@ fn use_cases_demo_80x24() {
 #[test]
 fn use_cases_spike_demo_120x40() {
     let (_dir, mut c) = demo_use_cases();
-    c.act(Action::NextMonth);
-    c.act(Action::Top);
-    let i = c
-        .app
-        .use_cases
-        .top()
-        .rows()
-        .iter()
-        .position(|r| matches!(r, RowRef::UseCase(u) if u.use_case == "support-deflection"))
-        .expect("row");
-    for _ in 0..i {
-        c.act(Action::Down);
-    }
-    c.act(Action::Enter);
+    open_in_november(&mut c, "support-deflection");
     insta::assert_snapshot!("use_cases_level1_demo_120x40", c.draw(120, 40));
     c.act(Action::Enter);
     insta::assert_snapshot!(c.draw(120, 40));
@@ -800,20 +805,7 @@ fn use_cases_spike_demo_120x40() {
 fn the_drill_down_shows_a_level_shift_as_one_event() {
     // The demo's hot fortnight: the assistant's volume steps up from Mon 9 Nov (as of 20 Nov).
     let (_dir, mut c) = demo_use_cases();
-    c.act(Action::NextMonth);
-    c.act(Action::Top);
-    let i = c
-        .app
-        .use_cases
-        .top()
-        .rows()
-        .iter()
-        .position(|r| matches!(r, RowRef::UseCase(u) if u.use_case == "assistant"))
-        .expect("row");
-    for _ in 0..i {
-        c.act(Action::Down);
-    }
-    c.act(Action::Enter);
+    open_in_november(&mut c, "assistant");
     let level1 = c.draw(120, 40);
     assert!(
         level1.contains(

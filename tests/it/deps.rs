@@ -280,6 +280,12 @@ fn the_demo_has_a_few_reviewed_dependencies_and_totals_that_add_up() {
     assert!(r.total_30d > d("25000"), "{}", r.total_30d);
 }
 
+/// The JSON a successful command prints.
+fn json(mut cmd: assert_cmd::Command) -> Value {
+    let out = cmd.assert().success().get_output().stdout.clone();
+    serde_json::from_slice(&out).expect("json")
+}
+
 /// The real binary on the filled ledger and [`CONFIG`], as of `today()`, run by "tester".
 fn cli(env: &Env) -> impl Fn(&[&str]) -> assert_cmd::Command + '_ {
     let cfg = env.write("tollgate.toml", CONFIG);
@@ -322,13 +328,7 @@ fn cli_lists_tags_and_rejects_unknown_keys() {
         .assert()
         .code(2);
 
-    let out = run(&["deps", "list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("json");
+    let v = json(run(&["deps", "list", "--json"]));
     let mini = v["dependencies"]
         .as_array()
         .and_then(|a| a.iter().find(|d| d["key"] == "bot/OpenAI/gpt-mini"))
@@ -353,13 +353,7 @@ fn cli_lists_tags_and_rejects_unknown_keys() {
         assert!(v["dependencies"][0].get(k).is_some(), "{k}");
     }
 
-    let out = run(&["deps", "list", "--untagged", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("json");
+    let v = json(run(&["deps", "list", "--untagged", "--json"]));
     let deps = v["dependencies"].as_array().expect("array");
     assert_eq!(deps.len(), 3);
     assert!(deps.iter().all(|d| d["class"].is_null()));
@@ -375,13 +369,7 @@ fn unallocated_spend_is_shown_apart_never_as_a_dependency_or_waste() {
     // proj_other matches no rule: its $30 is a gap in the rules, not a dependency.
     let env = Env::new();
     let run = cli(&env);
-    let out = run(&["deps", "list", "--json"])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("json");
+    let v = json(run(&["deps", "list", "--json"]));
     let deps = v["dependencies"].as_array().expect("array");
     assert!(
         deps.iter().all(|d| d["use_case"] != "unallocated"),
