@@ -23,13 +23,6 @@ const ROWS_IN_RANGE: &str = include_str!("../queries/ledger_rows_in_range.sql");
 /// Days of the per-category sparklines.
 pub const SPARK_DAYS: u32 = 30;
 
-/// The three minimum-viable cost-per-outcome metrics: (outcome name in the config, label).
-pub const OUTCOME_METRICS: [(&str, &str); 3] = [
-    ("wau", "per weekly active AI user"),
-    ("tickets_deflected", "per ticket deflected"),
-    ("prs_generated", "per generated PR"),
-];
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
     /// The "as of" date; the month in progress is its month.
@@ -55,7 +48,8 @@ pub struct Overview {
     pub unallocated_pct: Option<Decimal>,
     /// The latest complete month (as `tollgate report` picks it), with its prior month.
     pub report: MonthReport,
-    /// The configured cost-per-outcome metrics of `report.month`.
+    /// The cost per outcome of every use case with an outcome metric in `report.month`,
+    /// largest spend first (as `report.by_use_case`).
     pub outcomes: Vec<OutcomeMetric>,
 }
 
@@ -70,7 +64,10 @@ pub struct CategorySpend {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeMetric {
     pub metric: String,
-    pub label: &'static str,
+    /// How the metric reads, e.g. "per weekly active AI user" (the config's outcome labels).
+    pub label: String,
+    /// Its short unit, e.g. "WAU".
+    pub unit: String,
     pub use_case: String,
     pub cost: Decimal,
     pub outcome_value: Option<Decimal>,
@@ -141,21 +138,21 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
 }
 
 fn outcome_metrics(report: &MonthReport) -> Vec<OutcomeMetric> {
-    OUTCOME_METRICS
+    report
+        .by_use_case
         .iter()
-        .flat_map(|(metric, label)| {
-            report
-                .by_use_case
-                .iter()
-                .filter(move |u| u.outcome_metric.as_deref() == Some(*metric))
-                .map(move |u| OutcomeMetric {
-                    metric: metric.to_string(),
-                    label,
-                    use_case: u.use_case.clone(),
-                    cost: u.cost,
-                    outcome_value: u.outcome_value,
-                    cost_per_outcome: u.cost_per_outcome,
-                })
+        .filter_map(|u| {
+            let metric = u.outcome_metric.clone()?;
+            let label = u.outcome_label.clone()?;
+            Some(OutcomeMetric {
+                metric,
+                label: label.label,
+                unit: label.unit,
+                use_case: u.use_case.clone(),
+                cost: u.cost,
+                outcome_value: u.outcome_value,
+                cost_per_outcome: u.cost_per_outcome,
+            })
         })
         .collect()
 }

@@ -8,7 +8,7 @@ use duckdb::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::config::{Category, Config};
+use crate::config::{Category, Config, MetricLabel};
 use crate::money::{self, cents_summing_to, serialize_opt_usd, serialize_usd};
 use crate::month::Month;
 use crate::store::{sql, Store, StoreError};
@@ -50,6 +50,9 @@ pub struct UseCaseCost {
     #[serde(serialize_with = "serialize_opt_usd")]
     pub prior_month_cost: Option<Decimal>,
     pub outcome_metric: Option<String>,
+    /// How the metric reads (from the config's outcome labels); not in the JSON contract.
+    #[serde(skip)]
+    pub outcome_label: Option<MetricLabel>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub outcome_value: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
@@ -200,6 +203,7 @@ pub fn month_report(
                         Some(Decimal::ZERO)
                     },
                 ),
+                outcome_label: metric.as_deref().map(|m| config.outcome_label(m)),
                 outcome_metric: metric,
                 outcome_value: value,
                 cost_per_outcome: value

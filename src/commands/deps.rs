@@ -130,6 +130,14 @@ pub fn render_table(r: &DepsReport) -> String {
             note
         ));
     }
+    if !r.unallocated.cost_30d.is_zero() {
+        s.push_str(&format!(
+            "\n  {} unallocated: {} (no rule matches {})\n",
+            usd(r.unallocated.cost_30d),
+            r.unallocated.action,
+            r.unallocated.largest(3)
+        ));
+    }
     s.push_str("\nTotals\n");
     for t in &r.totals {
         s.push_str(&format!(
@@ -137,6 +145,14 @@ pub fn render_table(r: &DepsReport) -> String {
             t.class,
             usd(t.cost_30d),
             t.count
+        ));
+    }
+    if !r.unallocated.cost_30d.is_zero() {
+        s.push_str(&format!(
+            "  {:<60} {:>12}  {}\n",
+            "unallocated",
+            usd(r.unallocated.cost_30d),
+            r.unallocated.action
         ));
     }
     s.push_str(&format!("  {:<60} {:>12}\n", "total", usd(r.total_30d)));

@@ -2,12 +2,14 @@
 //! Every error names the file, the line and the key.
 
 mod model;
+mod outcomes;
 
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
 pub use model::*;
+pub use outcomes::MetricLabel;
 
 pub const DEFAULTS: &str = include_str!("default.toml");
 
@@ -323,6 +325,7 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
             }
         }
     }
+    outcomes::validate(c, text, err)?;
     if c.forecast.targets.iter().any(|t| *t <= Decimal::ZERO) {
         return Err(err(
             locate(text, "", 0, "targets"),

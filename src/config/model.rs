@@ -16,6 +16,9 @@ pub struct Config {
     pub ledger: LedgerConfig,
     #[serde(default)]
     pub use_cases: Vec<UseCase>,
+    /// How each outcome metric reads, by metric id (the three of the premise in the defaults).
+    #[serde(default)]
+    pub outcomes: BTreeMap<String, OutcomeLabel>,
     #[serde(default)]
     pub rules: Vec<Rule>,
     #[serde(default)]
@@ -147,6 +150,16 @@ pub struct UseCase {
     pub outcome: Option<String>,
     pub owner: Option<String>,
     pub cost_centre: Option<String>,
+}
+
+/// How a cost-per-outcome metric reads in every view and export:
+/// `[outcomes.meetings_booked]` with `label = "per meeting booked"` and `unit = "meeting"`
+/// (for `$41.20/meeting` where space is short; the metric id when absent).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeLabel {
+    pub label: String,
+    pub unit: Option<String>,
 }
 
 /// Match keys: all optional, all must hold; values exact, `*` a wildcard.

@@ -571,10 +571,11 @@ fn overview_numbers_agree_with_report_and_add_up() {
         .collect();
     assert_eq!(
         metrics,
+        // Every use case with a metric, largest spend first (as the report lists them).
         [
             ("wau", "smart-search", true),
-            ("tickets_deflected", "support-deflection", false),
-            ("prs_generated", "code-review", true)
+            ("prs_generated", "code-review", true),
+            ("tickets_deflected", "support-deflection", false)
         ]
     );
 }
@@ -668,4 +669,26 @@ fn every_tab_renders_at_the_minimum_size() {
             "tab {n}"
         );
     }
+}
+
+#[test]
+fn every_configured_metric_reaches_the_cost_per_outcome_panel() {
+    // The demo's sales pilot measures meetings booked, a metric outside the premise's three:
+    // it is listed with its configured label, beside the three.
+    let (_dir, overview) = demo_overview();
+    let shown: Vec<(&str, &str)> = overview
+        .outcomes
+        .iter()
+        .map(|m| (m.use_case.as_str(), &*m.label))
+        .collect();
+    for want in [
+        ("sales-assist", "per meeting booked"),
+        ("assistant", "per weekly active AI user"),
+        ("support-deflection", "per ticket deflected"),
+        ("code-review", "per generated PR"),
+    ] {
+        assert!(shown.contains(&want), "{want:?} not in {shown:?}");
+    }
+    let screen = draw(&app_with(overview), 120, 40);
+    assert!(screen.contains("per meeting booked"), "{screen}");
 }
