@@ -11,14 +11,10 @@ use duckdb::params;
 use rust_decimal::Decimal;
 
 use crate::config::{Category, Config};
-use crate::money::{self, cents, cents_summing_to};
+use crate::money::{cents, cents_summing_to};
 use crate::month::{days_after, Month};
 use crate::report::{self, MonthReport, ProviderCost};
-use crate::store::{sql, Store, StoreError};
-
-const DAILY_BY_CATEGORY: &str = include_str!("../queries/overview_daily_by_category.sql");
-const FRESHNESS: &str = include_str!("../queries/overview_freshness.sql");
-const ROWS_IN_RANGE: &str = include_str!("../queries/ledger_rows_in_range.sql");
+use crate::store::{queries, Store, StoreError};
 
 /// Days of the per-category sparklines.
 pub const SPARK_DAYS: u32 = 30;
@@ -173,7 +169,7 @@ impl MonthToDate {
         let (next, _) = month.next().bounds();
         let later: i64 = store
             .conn()
-            .prepare_cached(ROWS_IN_RANGE)?
+            .prepare_cached(queries::ROWS_OVER_DAYS)?
             .query_row(params![midnight(end), next], |r| r.get(0))?;
         if later == 0 {
             let alloc = store.month_allocation(month)?;
@@ -187,16 +183,16 @@ impl MonthToDate {
         let start = month.first_day();
         Ok(MonthToDate {
             total: crate::projection::range_total(store, start, end)?,
-            unallocated: range_pairs(store, sql::MONTH_BY_USE_CASE, start, end)?
+            unallocated: range_pairs(store, queries::USE_CASES_OVER_DAYS, start, end)?
                 .into_iter()
                 .filter(|(uc, _)| uc.is_none())
                 .map(|(_, c)| c)
                 .sum(),
-            by_category: range_pairs(store, sql::MONTH_BY_CATEGORY, start, end)?
+            by_category: range_pairs(store, queries::CATEGORIES_OVER_DAYS, start, end)?
                 .into_iter()
                 .map(|(c, v)| (c.unwrap_or_default(), v))
                 .collect(),
-            providers: range_pairs(store, sql::MONTH_BY_PROVIDER, start, end)?
+            providers: range_pairs(store, queries::PROVIDERS_OVER_DAYS, start, end)?
                 .into_iter()
                 .map(|(p, c)| (p.unwrap_or_default(), c))
                 .collect(),
@@ -220,7 +216,7 @@ fn category_spend(
         .checked_sub_days(Days::new(u64::from(SPARK_DAYS - 1)))
         .unwrap_or(today);
     let mut daily: HashMap<String, Vec<Decimal>> = HashMap::new();
-    let mut stmt = store.conn().prepare_cached(DAILY_BY_CATEGORY)?;
+    let mut stmt = store.conn().prepare_cached(queries::CATEGORIES_PER_DAY)?;
     let rows = stmt.query_map(params![spark_first, days_after(today, 1)], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -256,7 +252,7 @@ fn category_spend(
 fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
     let text: Option<String> = store
         .conn()
-        .prepare_cached(FRESHNESS)?
+        .prepare_cached(queries::FRESHNESS)?
         .query_row([], |r| r.get(0))?;
     Ok(text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok()))
 }
@@ -271,13 +267,9 @@ fn range_pairs(
 ) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
     let mut stmt = store.conn().prepare_cached(query)?;
     let rows = stmt.query_map(params![start, end], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Decimal>(1)?))
     })?;
-    rows.map(|r| {
-        r.map(|(k, v)| (k, money::parse(&v).unwrap_or_default()))
-            .map_err(StoreError::from)
-    })
-    .collect()
+    rows.map(|r| r.map_err(StoreError::from)).collect()
 }
 
 fn midnight(day: NaiveDate) -> NaiveDateTime {
@@ -290,22 +282,10 @@ mod tests {
 
     #[test]
     fn month_over_month_change() {
-        let d = |s: &str| money::parse(s).expect("decimal");
+        let d = |s: &str| crate::money::parse(s).expect("decimal");
         assert_eq!(change_pct(d("150"), Some(d("100"))), Some(d("50.0")));
         assert_eq!(change_pct(d("50"), Some(d("200"))), Some(d("-75.0")));
         assert_eq!(change_pct(d("50"), Some(Decimal::ZERO)), None);
         assert_eq!(change_pct(d("50"), None), None);
-    }
-
-    #[test]
-    fn overview_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        store
-            .conn()
-            .prepare(DAILY_BY_CATEGORY)
-            .expect("daily by category");
-        store.conn().prepare(FRESHNESS).expect("freshness");
-        store.conn().prepare(ROWS_IN_RANGE).expect("rows in range");
     }
 }

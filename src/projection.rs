@@ -5,9 +5,9 @@ use chrono::{Days, NaiveDate};
 use duckdb::params;
 use rust_decimal::Decimal;
 
-use crate::money::{self, cents};
+use crate::money::cents;
 use crate::month::{days_after, Month};
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 
 /// Days averaged to project the month end (the G3 `projected` rule, docs/CONTRACTS.md "Gates").
 pub const PROJECTION_WINDOW_DAYS: u32 = 14;
@@ -61,9 +61,8 @@ pub(crate) fn range_total(
     start: NaiveDate,
     end: NaiveDate,
 ) -> Result<Decimal, StoreError> {
-    let text: String = store
+    Ok(store
         .conn()
-        .prepare_cached(sql::MONTH_TOTALS)?
-        .query_row(params![start, end], |r| r.get(0))?;
-    Ok(money::parse(&text).unwrap_or_default())
+        .prepare_cached(queries::TOTALS_OVER_DAYS)?
+        .query_row(params![start, end], |r| r.get(0))?)
 }

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::config::{Category, Config, MetricLabel};
 use crate::money::{self, cents_summing_to, serialize_opt_usd, serialize_usd};
 use crate::month::Month;
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MonthReport {
@@ -68,17 +68,18 @@ impl Store {
     /// The month's ledger total (every row, allocated or not).
     pub fn month_total(&self, month: Month) -> Result<Decimal, StoreError> {
         let (start, end) = month.bounds();
-        let text: String =
-            self.conn()
-                .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| r.get(0))?;
-        Ok(money::parse(&text).unwrap_or_default())
+        Ok(self
+            .conn()
+            .query_row(queries::TOTALS_OVER_MONTHS, params![start, end], |r| {
+                r.get(0)
+            })?)
     }
 
     /// The latest month with ledger rows.
     pub fn latest_month(&self) -> Result<Option<Month>, StoreError> {
         let m: Option<String> = self
             .conn()
-            .prepare_cached(sql::LATEST_MONTH)?
+            .prepare_cached(queries::LATEST_MONTH)?
             .query_row([], |r| r.get(0))?;
         Ok(m.and_then(|m| m.parse().ok()))
     }
@@ -97,13 +98,13 @@ impl Store {
         &self,
         only: Option<Month>,
     ) -> Result<HashMap<Month, Outcomes>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(sql::OUTCOMES_FOR_MONTH)?;
+        let mut stmt = self.conn().prepare_cached(queries::OUTCOMES_FOR_MONTH)?;
         let rows = stmt.query_map([only.map(|m| m.to_string())], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, Decimal>(3)?,
             ))
         })?;
         let mut out: HashMap<Month, Outcomes> = HashMap::new();
@@ -112,9 +113,7 @@ impl Store {
             let Ok(month) = month.parse::<Month>() else {
                 continue;
             };
-            out.entry(month)
-                .or_default()
-                .insert((u, m), money::parse(&v).unwrap_or_default());
+            out.entry(month).or_default().insert((u, m), v);
         }
         Ok(out)
     }

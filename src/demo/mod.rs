@@ -22,7 +22,7 @@ use rust_decimal::Decimal;
 
 use crate::month::Month;
 use crate::normalize::{normalize, SourceRecords};
-use crate::store::{sql, IngestScope, Store};
+use crate::store::{queries, IngestScope, Store};
 use plan::{Clock, Stream, STREAMS};
 use rng::{nth_root, powi, SplitMix64};
 
@@ -192,9 +192,9 @@ pub fn write(store: &Store, seed: u64, as_of: NaiveDate) -> anyhow::Result<DemoS
             [crate::prices::ORIGIN_DEMO],
         )?;
         crate::prices::insert_prices(c, &demo_prices, chrono::Utc::now().naive_utc())?;
-        c.execute(sql::SETTING_SET, ["config_toml", CONFIG_TOML])?;
+        c.execute(queries::SETTING_SET, ["config_toml", CONFIG_TOML])?;
         let demo = format!("seed={seed};as_of={}", as_of.format("%Y-%m-%d"));
-        c.execute(sql::SETTING_SET, ["demo", demo.as_str()])?;
+        c.execute(queries::SETTING_SET, ["demo", demo.as_str()])?;
         Ok(())
     })?;
     Ok(DemoSummary {

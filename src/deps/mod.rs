@@ -28,15 +28,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::config::Config;
 use crate::money::{self, cents_summing_to, serialize_usd};
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::{Store, StoreError};
 
 pub use suggest::close_matches;
-
-pub(crate) const USAGE: &str = include_str!("../../queries/deps_usage.sql");
-pub(crate) const REVIEWS_LATEST: &str = include_str!("../../queries/deps_reviews_latest.sql");
-pub(crate) const HISTORY: &str = include_str!("../../queries/deps_history.sql");
-pub(crate) const INSERT_REVIEW: &str = include_str!("../../queries/deps_insert_review.sql");
-pub(crate) const KNOWN_KEYS: &str = include_str!("../../queries/deps_known_keys.sql");
 
 /// Days of spend shown per dependency, ending today.
 pub const WINDOW_DAYS: u32 = 30;
@@ -261,7 +256,7 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
     };
     let reviews = latest_reviews(store)?;
 
-    let mut stmt = store.conn().prepare_cached(USAGE)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_USAGE)?;
     let rows = stmt.query_map(params![window_start, window_end, window_end], |r| {
         Ok((
             [
@@ -270,9 +265,9 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
                 r.get::<_, String>(2)?,
             ],
             [
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
+                r.get::<_, Decimal>(3)?,
+                r.get::<_, Decimal>(4)?,
+                r.get::<_, Decimal>(5)?,
             ],
             r.get::<_, bool>(6)?,
             r.get::<_, bool>(7)?,
@@ -283,13 +278,12 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
     let mut seen = HashSet::new();
     for row in rows {
         let ([use_case, provider, item], [cost, requests, tokens], in_window, used_ever) = row?;
-        let num = |s: &str| money::parse(s).unwrap_or_default();
         if use_case == UNALLOCATED {
-            if in_window && !num(&cost).is_zero() {
+            if in_window && !cost.is_zero() {
                 unallocated.push(UnallocatedItem {
                     provider,
                     item,
-                    cost_30d: num(&cost),
+                    cost_30d: cost,
                 });
             }
             continue;
@@ -299,7 +293,7 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
         if !in_window && review.is_none() {
             continue;
         }
-        let (cost_30d, requests_30d, tokens_30d) = (num(&cost), num(&requests), num(&tokens));
+        let (cost_30d, requests_30d, tokens_30d) = (cost, requests, tokens);
         let outcome = has_outcome(&use_case);
         let mut waste_reasons = Vec::new();
         if cost_30d > Decimal::ZERO {
@@ -432,9 +426,10 @@ pub fn tag(
         return Err(DepsError::NoReviewer);
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    store
-        .conn()
-        .execute(INSERT_REVIEW, params![key, class.as_str(), note, by, now])?;
+    store.conn().execute(
+        queries::DEPS_INSERT_REVIEW,
+        params![key, class.as_str(), note, by, now],
+    )?;
     Ok(Review {
         key: key.to_string(),
         class: class.as_str().to_string(),
@@ -447,7 +442,7 @@ pub fn tag(
 /// Every review of `key`, oldest first. Unknown keys are an error, as for [`tag`].
 pub fn history(store: &Store, key: &str) -> Result<Vec<Review>, DepsError> {
     check_key(store, key)?;
-    let mut stmt = store.conn().prepare_cached(HISTORY)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_HISTORY)?;
     let rows = stmt.query_map([key], review_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
@@ -455,7 +450,7 @@ pub fn history(store: &Store, key: &str) -> Result<Vec<Review>, DepsError> {
 /// Every dependency key the ledger has had, and every reviewed one (unallocated spend is not
 /// a dependency, so its keys are not among them).
 pub fn known_keys(store: &Store) -> Result<Vec<String>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(KNOWN_KEYS)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_KNOWN_KEYS)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
     let keys = rows.collect::<Result<Vec<_>, _>>()?;
     Ok(keys.into_iter().filter(|k| !is_unallocated(k)).collect())
@@ -478,7 +473,7 @@ fn check_key(store: &Store, key: &str) -> Result<(), DepsError> {
 }
 
 fn latest_reviews(store: &Store) -> Result<HashMap<String, Review>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(REVIEWS_LATEST)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_REVIEWS_LATEST)?;
     let rows = stmt.query_map([], review_from_row)?;
     let mut out = HashMap::new();
     for r in rows {
@@ -501,15 +496,6 @@ fn review_from_row(r: &duckdb::Row<'_>) -> duckdb::Result<Review> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn deps_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        for q in [USAGE, REVIEWS_LATEST, HISTORY, INSERT_REVIEW, KNOWN_KEYS] {
-            store.conn().prepare(q).expect("prepares");
-        }
-    }
 
     #[test]
     fn classes_parse() {

@@ -11,7 +11,6 @@
 pub mod decisions;
 pub mod rules;
 pub mod spend;
-pub mod sql;
 pub mod trajectory;
 
 use std::fmt;

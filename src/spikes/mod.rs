@@ -24,14 +24,12 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::money::{cents, serialize_opt_usd, serialize_usd};
+use crate::store::queries;
 use crate::store::{Store, StoreError};
 
 pub use decompose::{decompose, Cell, Effects};
 pub use events::EventKind;
 pub use rule::{median, SpikeRule, WindowStats};
-
-pub(crate) const DAILY_CELLS: &str = include_str!("../../queries/spikes_daily_cells.sql");
-pub(crate) const FIRST_DAY: &str = include_str!("../../queries/spikes_first_day.sql");
 
 /// Days `tollgate spikes` looks at by default: the 30 days ending today.
 pub const DEFAULT_DAYS: u32 = 30;
@@ -453,7 +451,7 @@ fn load_cells(
     until: NaiveDate,
     use_case: Option<&str>,
 ) -> Result<Vec<CellRow>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(DAILY_CELLS)?;
+    let mut stmt = store.conn().prepare_cached(queries::SPIKES_DAILY_CELLS)?;
     let rows = stmt.query_map(params![from, until, use_case], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -496,7 +494,7 @@ fn load_cells(
 }
 
 fn first_days(store: &Store) -> Result<HashMap<String, NaiveDate>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(FIRST_DAY)?;
+    let mut stmt = store.conn().prepare_cached(queries::SPIKES_FIRST_DAY)?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
     for row in rows {
@@ -523,20 +521,4 @@ fn sub_days(day: NaiveDate, n: u32) -> NaiveDate {
 
 fn add_days(day: NaiveDate, n: u32) -> NaiveDate {
     day.checked_add_days(Days::new(u64::from(n))).unwrap_or(day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spike_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        store
-            .conn()
-            .prepare_cached(DAILY_CELLS)
-            .expect("daily cells");
-        store.conn().prepare_cached(FIRST_DAY).expect("first day");
-    }
 }

@@ -593,24 +593,6 @@ fn no_statement_rewrites_the_audit_log() {
     }
 }
 
-#[test]
-fn gate_queries_prepare() {
-    let store = Store::open_in_memory().expect("store");
-    for (name, sql) in gates::sql::ALL.iter().chain(tollgate::outcomes::SQL) {
-        store
-            .conn()
-            .prepare(sql)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    store
-        .refresh_allocation(&config_with(""))
-        .expect("allocation");
-    store
-        .conn()
-        .prepare(tollgate::store::sql::MONTHS_ALLOCATION)
-        .expect("every month by use case");
-}
-
 fn demo_store(dir: &tempfile::TempDir) -> (Store, Config) {
     let store = Store::open(&dir.path().join("demo.duckdb")).expect("open");
     tollgate::demo::write(&store, 42, date("2026-11-20")).expect("demo");

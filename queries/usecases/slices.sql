@@ -8,10 +8,10 @@ SELECT coalesce(a.x_UseCase, 'unallocated') AS use_case,
        coalesce(nullif(d.x_Model, ''), nullif(a.ResourceId, ''), d.ServiceName) AS item,
        coalesce(d.x_ApiKeyId, '') AS api_key,
        coalesce(max(d.x_ApiKeyName), '') AS api_key_name,
-       CAST(sum(a.x_AllocatedCost) AS VARCHAR) AS cost,
-       CAST(sum(CASE WHEN lower(a.ConsumedUnit) = 'tokens'
-                     THEN a.ConsumedQuantity * a.x_Share END) AS VARCHAR) AS tokens,
-       CAST(sum(a.x_Requests * a.x_Share) AS VARCHAR) AS requests
+       sum(a.x_AllocatedCost) AS cost,
+       sum(CASE WHEN lower(a.ConsumedUnit) = 'tokens'
+                     THEN a.ConsumedQuantity * a.x_Share END) AS tokens,
+       sum(a.x_Requests * a.x_Share) AS requests
 FROM monthly_alloc a
 JOIN ledger_dims d ON d.x_DimKey = a.x_DimKey
 WHERE a.month >= ? AND a.month < ?

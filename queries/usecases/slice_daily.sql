@@ -3,10 +3,10 @@
 -- matches), provider ?, item ? (named as in use_case_slices.sql) and API key ? ('' for rows
 -- without one).
 SELECT a.day,
-       CAST(sum(a.x_AllocatedCost) AS VARCHAR) AS cost,
-       CAST(sum(CASE WHEN lower(a.ConsumedUnit) = 'tokens'
-                     THEN a.ConsumedQuantity * a.x_Share END) AS VARCHAR) AS tokens,
-       CAST(sum(a.x_Requests * a.x_Share) AS VARCHAR) AS requests
+       sum(a.x_AllocatedCost) AS cost,
+       sum(CASE WHEN lower(a.ConsumedUnit) = 'tokens'
+                     THEN a.ConsumedQuantity * a.x_Share END) AS tokens,
+       sum(a.x_Requests * a.x_Share) AS requests
 FROM daily_alloc a
 JOIN ledger_dims d ON d.x_DimKey = a.x_DimKey
 WHERE a.day >= ? AND a.day < ?

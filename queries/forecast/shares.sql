@@ -1,4 +1,4 @@
-SELECT ProviderName, x_Model, CAST(sum(EffectiveCost) AS VARCHAR)
+SELECT ProviderName, x_Model, sum(EffectiveCost)
 FROM ledger
 WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
 GROUP BY ProviderName, x_Model

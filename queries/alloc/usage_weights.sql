@@ -3,8 +3,8 @@
 -- whose quantities are sums per month, dimension and unit.
 SELECT strftime(month, '%Y-%m') AS month,
        x_UseCase,
-       CAST(COALESCE(sum(CASE WHEN ConsumedUnit ILIKE '%token%' THEN CAST(ConsumedQuantity AS DECIMAL(38, 6)) * x_Share END), 0) AS VARCHAR),
-       CAST(COALESCE(sum(CAST(x_Requests AS DECIMAL(38, 0)) * x_Share), 0) AS VARCHAR)
+       COALESCE(sum(CASE WHEN ConsumedUnit ILIKE '%token%' THEN CAST(ConsumedQuantity AS DECIMAL(38, 6)) * x_Share END), 0),
+       COALESCE(sum(CAST(x_Requests AS DECIMAL(38, 0)) * x_Share), 0)
 FROM monthly_alloc
 WHERE x_UseCase IS NOT NULL
 GROUP BY month, x_UseCase

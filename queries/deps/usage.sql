@@ -36,9 +36,9 @@ seen AS (
     WHERE a.day >= least(w_start, w_month) AND a.day < w_end
 )
 SELECT use_case, provider, item,
-       CAST(coalesce(sum(cost), 0) AS VARCHAR) AS cost_30d,
-       CAST(coalesce(sum(requests), 0) AS VARCHAR) AS requests_30d,
-       CAST(coalesce(sum(tokens), 0) AS VARCHAR) AS tokens_30d,
+       coalesce(sum(cost), 0) AS cost_30d,
+       coalesce(sum(requests), 0) AS requests_30d,
+       coalesce(sum(tokens), 0) AS tokens_30d,
        bool_or(in_window) AS in_window,
        bool_or(used) AS used_ever
 FROM seen

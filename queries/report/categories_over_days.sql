@@ -1,6 +1,6 @@
 -- Needs Store::refresh_allocation (daily_alloc). Allocated cost per category over the days in
 -- [?, ?).
-SELECT x_Category, CAST(sum(x_AllocatedCost) AS VARCHAR)
+SELECT x_Category, sum(x_AllocatedCost)
 FROM daily_alloc
 WHERE day >= ? AND day < ?
 GROUP BY x_Category

@@ -6,8 +6,8 @@ SELECT
     x_Model,
     x_TokenType,
     CAST(ChargePeriodStart AS DATE) AS day,
-    CAST(sum(ConsumedQuantity) AS VARCHAR) AS tokens,
-    CAST(sum(BilledCost) AS VARCHAR) AS billed
+    sum(ConsumedQuantity) AS tokens,
+    sum(BilledCost) AS billed
 FROM ledger
 WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?
   AND x_Model IS NOT NULL

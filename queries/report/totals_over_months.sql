@@ -1,10 +1,10 @@
 -- month_totals.sql over the monthly rollup: totals of the whole months in [?, ?) (both bounds
 -- are month starts).
 SELECT
-    CAST(COALESCE(sum(EffectiveCost), 0) AS VARCHAR) AS effective,
-    CAST(COALESCE(sum(BilledCost), 0) AS VARCHAR) AS billed,
+    COALESCE(sum(EffectiveCost), 0) AS effective,
+    COALESCE(sum(BilledCost), 0) AS billed,
     CAST(COALESCE(sum(x_RowCount), 0) AS BIGINT) AS row_count,
-    CAST(COALESCE(sum(UnpricedQuantity), 0) AS VARCHAR) AS unpriced_tokens,
+    COALESCE(sum(UnpricedQuantity), 0) AS unpriced_tokens,
     COALESCE(min(BillingCurrency), 'USD') AS currency,
     count(DISTINCT BillingCurrency) AS currencies
 FROM ledger_monthly
