@@ -1,4 +1,4 @@
--- month_totals.sql over the monthly rollup: totals of the whole months in [?, ?) (both bounds
+-- totals_over_days.sql over the monthly rollup: totals of the whole months in [?, ?) (both bounds
 -- are month starts).
 SELECT
     COALESCE(sum(EffectiveCost), 0) AS effective,

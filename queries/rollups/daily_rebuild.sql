@@ -1,6 +1,6 @@
 -- Rebuilds the daily rollup rows (ledger_daily) of the (source, day) pairs in the temp table
 -- `rollup_scope` (x_Source, day, month; repeats allowed): those a write touched, inside its
--- transaction. Runs before ledger_monthly_rebuild.sql, which drops `rollup_scope`. Rows are
+-- transaction. Runs before monthly_rebuild.sql, which drops `rollup_scope`. Rows are
 -- stored in day order, so a query over a few weeks skips the row groups of other days.
 DELETE FROM ledger_daily d
 USING (SELECT DISTINCT x_Source, day FROM rollup_scope) s

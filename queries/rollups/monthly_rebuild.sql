@@ -1,7 +1,7 @@
 -- Rebuilds the rollup rows (ledger_monthly) of the (source, month) pairs in the temp table
 -- `rollup_scope` (x_Source, day, month; repeats allowed): those a write touched (rows deleted or
 -- inserted), inside its transaction. Sums the daily rollup, so it runs after
--- ledger_daily_rebuild.sql has brought those days up to date.
+-- daily_rebuild.sql has brought those days up to date.
 DELETE FROM ledger_monthly m
 USING rollup_scope s
 WHERE m.x_Source = s.x_Source AND m.month = s.month;

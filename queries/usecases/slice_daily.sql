@@ -1,6 +1,6 @@
 -- Needs Store::refresh_allocation (daily_alloc). One slice of one use case day by day: allocated
 -- cost, tokens and requests over the days in [?, ?), use case ? ('unallocated' for rows no rule
--- matches), provider ?, item ? (named as in use_case_slices.sql) and API key ? ('' for rows
+-- matches), provider ?, item ? (named as in usecases/slices.sql) and API key ? ('' for rows
 -- without one).
 SELECT a.day,
        sum(a.x_AllocatedCost) AS cost,

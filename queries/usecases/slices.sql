@@ -1,5 +1,5 @@
 -- Needs Store::refresh_allocation (monthly_alloc). Every use case's allocated cost, tokens and
--- requests by provider, item (model, else resource, else service: as spikes_daily_cells.sql
+-- requests by provider, item (model, else resource, else service: as spikes/daily_cells.sql
 -- names it) and API key, over the whole months in [?, ?) (both bounds are month starts);
 -- 'unallocated' for rows no rule matches. Quantities are scaled by the share, like the cost.
 -- Each use case's slices come largest first.

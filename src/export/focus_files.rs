@@ -2,7 +2,7 @@
 //! mandatory ones included) plus `x_UseCase`, `x_Category`, `x_Share`, `x_AllocatedCost` and
 //! the ledger's own `x_` columns, written by DuckDB's COPY so DECIMAL money stays exact.
 //!
-//! A row split across use cases is emitted once per use case (see queries/export_focus.sql):
+//! A row split across use cases is emitted once per use case (see queries/export/focus.sql):
 //! every cost and quantity column is that use case's part, and the parts add up exactly to the
 //! ledger row. So the FOCUS cost columns of the file add up to the month's total, grouping
 //! `EffectiveCost` by `x_UseCase` gives the use-case split, and `import focus` of the file
