@@ -21,6 +21,7 @@ pub mod outcomes;
 pub mod overview;
 pub mod paths;
 pub mod prices;
+pub mod proxy;
 pub mod reconcile;
 pub mod report;
 pub mod sources;

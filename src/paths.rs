@@ -39,3 +39,8 @@ pub fn state_dir() -> PathBuf {
         .and_then(|d| d.state_dir().map(|p| p.to_path_buf()))
         .unwrap_or_else(|| or_cwd(dirs().map(|d| d.data_dir().to_path_buf()), "state"))
 }
+
+/// `$XDG_DATA_HOME/tollgate/spool/`: the gateway's request spool.
+pub fn default_spool_dir() -> PathBuf {
+    or_cwd(dirs().map(|d| d.data_dir().to_path_buf()), "spool")
+}

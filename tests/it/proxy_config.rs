@@ -1,0 +1,187 @@
+//! The gateway's config and attribution through the real binary: unknown `[proxy]` keys,
+//! use case headers checked against the config (400 in each provider's shape naming the header
+//! and the valid ids), require_use_case, rules, tags, and `doctor`'s proxy section.
+
+use serde_json::{json, Value};
+
+use super::common::Env;
+use super::fake_llm::{Fake, Script};
+use super::proxy_harness::{by_id, command, request_id, Proxy};
+
+const USE_CASES: &str = r#"
+[[use_cases]]
+id = "bot"
+name = "Support bot"
+kind = "pilot"
+
+[[use_cases]]
+id = "search"
+name = "Search"
+kind = "feature"
+
+[[rules]]
+use_case = "search"
+match = { model = "text-embedding-*" }
+"#;
+
+#[test]
+fn an_unknown_proxy_key_is_an_error_naming_it() {
+    let env = Env::new();
+    let cfg = env.write(
+        "t.toml",
+        "[proxy]\nlisten = \"127.0.0.1:0\"\nfsync_intervall_ms = 5\n",
+    );
+    let out = command(&env)
+        .arg("proxy")
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("t.toml:3: fsync_intervall_ms"), "{err}");
+    let cfg = env.write("u.toml", "[proxy]\nopenai_url = \"api.openai.com\"\n");
+    let out = command(&env)
+        .arg("proxy")
+        .arg("--config")
+        .arg(&cfg)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("u.toml:2: proxy.openai_url"), "{err}");
+}
+
+#[tokio::test]
+async fn use_case_header_rules_tags_and_require_use_case() {
+    let fake = Fake::start();
+    let emb = r#"{"object":"list","data":[],"model":"text-embedding-3-small","usage":{"prompt_tokens":3,"total_tokens":3}}"#;
+    fake.script("emb", Script::json(200, emb));
+    let mut p = Proxy::start(fake.url(), &format!("require_use_case = true\n{USE_CASES}"));
+    let c = reqwest::Client::new();
+
+    // A wrong use case: 400 in the provider's shape, naming the header and the valid ids.
+    let r = c
+        .post(p.url("/openai/v1/chat/completions"))
+        .header("x-tollgate-use-case", "nope")
+        .json(&json!({"model": "gpt-4o"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let bad_id = request_id(&r);
+    let b: Value = r.json().await.expect("json");
+    let m = b["error"]["message"].as_str().expect("message");
+    assert!(
+        m.contains("x-tollgate-use-case") && m.contains("valid ids: bot, search"),
+        "{m}"
+    );
+    assert_eq!(b["error"]["type"], "invalid_request_error");
+    assert!(b["error"]["param"].is_null() && b["error"]["code"].is_string());
+    let r = c
+        .post(p.url("/anthropic/v1/messages"))
+        .header("x-tollgate-use-case", "nope")
+        .json(&json!({"model": "claude-haiku-4-5"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let b: Value = r.json().await.expect("json");
+    assert_eq!(b["type"], "error");
+    assert_eq!(b["error"]["type"], "invalid_request_error");
+    assert!(b["error"]["message"]
+        .as_str()
+        .expect("m")
+        .contains("valid ids: bot, search"));
+    // Bad tags.
+    let r = c
+        .post(p.url("/v1/embeddings"))
+        .header("x-tollgate-tags", "team")
+        .json(&json!({"model": "text-embedding-3-small"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    // No header and no rule: refused before reaching the provider.
+    let r = c
+        .post(p.url("/v1/chat/completions"))
+        .json(&json!({"model": "gpt-4o"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 400);
+    let b: Value = r.json().await.expect("json");
+    assert!(b["error"]["message"]
+        .as_str()
+        .expect("m")
+        .contains("requires a use case"));
+    assert_eq!(fake.received().len(), 0);
+    // A rule gives the use case (model), tags are kept.
+    let r = c
+        .post(p.url("/v1/embeddings"))
+        .header("x-fake-scenario", "emb")
+        .header("x-tollgate-tags", "env=prod")
+        .json(&json!({"model": "text-embedding-3-small", "input": "x"}))
+        .send()
+        .await
+        .expect("send");
+    assert_eq!(r.status(), 200);
+    let ruled = request_id(&r);
+    r.text().await.expect("body");
+
+    let records = p.stop();
+    assert_eq!(records.len(), 5);
+    let r = by_id(&records, &bad_id);
+    assert_eq!(
+        (r["status"].clone(), r["outcome"].clone()),
+        (json!(400), json!("refused"))
+    );
+    let r = by_id(&records, &ruled);
+    assert_eq!(r["use_case"], "search");
+    assert_eq!(r["tags"], json!({"env": "prod"}));
+}
+
+#[tokio::test]
+async fn doctor_shows_the_proxy_and_its_spool() {
+    let fake = Fake::start();
+    fake.script(
+        "j",
+        Script::json(
+            200,
+            r#"{"id":"c","model":"gpt-4o-mini","usage":{"prompt_tokens":1,"completion_tokens":1}}"#,
+        ),
+    );
+    let mut p = Proxy::start(fake.url(), "");
+    let r = reqwest::Client::new()
+        .post(p.url("/v1/chat/completions"))
+        .header("x-fake-scenario", "j")
+        .json(&json!({"model": "gpt-4o-mini"}))
+        .send()
+        .await
+        .expect("send");
+    let id = request_id(&r);
+    r.text().await.expect("body");
+    p.stop();
+    let out = command(&p.env)
+        .args(["doctor", "--db"])
+        .arg(p.env.db())
+        .arg("--config")
+        .arg(p.env.path("tollgate.toml"))
+        .output()
+        .expect("doctor");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(&format!("spool:   {} (1 files", p.spool.display())),
+        "{text}"
+    );
+    assert!(text.contains(&id) && text.contains("gpt-4o-mini"), "{text}");
+    assert!(
+        text.contains("pseudonym secret from TOLLGATE_PROXY_KEY"),
+        "{text}"
+    );
+    assert!(!text.contains(super::proxy_harness::SECRET));
+}
