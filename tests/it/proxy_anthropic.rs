@@ -7,20 +7,17 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::fake_llm::{Fake, Script, Step};
-use super::proxy_harness::{by_id, request_id, Proxy};
+use super::proxy_harness::{self as harness, by_id, request_id, Proxy};
 
 const KEY: &str = "sk-ant-api03-0123456789abcdefQRST";
 
 async fn post(p: &Proxy, path: &str, scenario: &str, body: &Value) -> reqwest::Response {
-    reqwest::Client::new()
-        .post(p.url(path))
-        .header("x-api-key", KEY)
-        .header("anthropic-version", "2023-06-01")
-        .header("x-fake-scenario", scenario)
-        .json(body)
-        .send()
-        .await
-        .expect("send")
+    let headers = [
+        ("x-api-key", KEY),
+        ("anthropic-version", "2023-06-01"),
+        ("x-fake-scenario", scenario),
+    ];
+    harness::post(p, path, &headers, body).await
 }
 
 fn ask(stream: bool) -> Value {

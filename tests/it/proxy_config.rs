@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 
 use super::common::Env;
 use super::fake_llm::{Fake, Script};
-use super::proxy_harness::{by_id, command, request_id, Proxy};
+use super::proxy_harness::{by_id, command, post, request_id, Proxy};
 
 const USE_CASES: &str = r#"
 [[use_cases]]
@@ -57,16 +57,15 @@ async fn use_case_header_rules_tags_and_require_use_case() {
     let emb = r#"{"object":"list","data":[],"model":"text-embedding-3-small","usage":{"prompt_tokens":3,"total_tokens":3}}"#;
     fake.script("emb", Script::json(200, emb));
     let mut p = Proxy::start(fake.url(), &format!("require_use_case = true\n{USE_CASES}"));
-    let c = reqwest::Client::new();
 
     // A wrong use case: 400 in the provider's shape, naming the header and the valid ids.
-    let r = c
-        .post(p.url("/openai/v1/chat/completions"))
-        .header("x-tollgate-use-case", "nope")
-        .json(&json!({"model": "gpt-4o"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/openai/v1/chat/completions",
+        &[("x-tollgate-use-case", "nope")],
+        &json!({"model": "gpt-4o"}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     let bad_id = request_id(&r);
     let b: Value = r.json().await.expect("json");
@@ -77,13 +76,13 @@ async fn use_case_header_rules_tags_and_require_use_case() {
     );
     assert_eq!(b["error"]["type"], "invalid_request_error");
     assert!(b["error"]["param"].is_null() && b["error"]["code"].is_string());
-    let r = c
-        .post(p.url("/anthropic/v1/messages"))
-        .header("x-tollgate-use-case", "nope")
-        .json(&json!({"model": "claude-haiku-4-5"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/anthropic/v1/messages",
+        &[("x-tollgate-use-case", "nope")],
+        &json!({"model": "claude-haiku-4-5"}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     let b: Value = r.json().await.expect("json");
     assert_eq!(b["type"], "error");
@@ -93,21 +92,16 @@ async fn use_case_header_rules_tags_and_require_use_case() {
         .expect("m")
         .contains("valid ids: bot, search"));
     // Bad tags.
-    let r = c
-        .post(p.url("/v1/embeddings"))
-        .header("x-tollgate-tags", "team")
-        .json(&json!({"model": "text-embedding-3-small"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/v1/embeddings",
+        &[("x-tollgate-tags", "team")],
+        &json!({"model": "text-embedding-3-small"}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     // No header and no rule: refused before reaching the provider.
-    let r = c
-        .post(p.url("/v1/chat/completions"))
-        .json(&json!({"model": "gpt-4o"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(&p, "/v1/chat/completions", &[], &json!({"model": "gpt-4o"})).await;
     assert_eq!(r.status(), 400);
     let b: Value = r.json().await.expect("json");
     assert!(b["error"]["message"]
@@ -116,14 +110,13 @@ async fn use_case_header_rules_tags_and_require_use_case() {
         .contains("requires a use case"));
     assert_eq!(fake.received().len(), 0);
     // A rule gives the use case (model), tags are kept.
-    let r = c
-        .post(p.url("/v1/embeddings"))
-        .header("x-fake-scenario", "emb")
-        .header("x-tollgate-tags", "env=prod")
-        .json(&json!({"model": "text-embedding-3-small", "input": "x"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/v1/embeddings",
+        &[("x-fake-scenario", "emb"), ("x-tollgate-tags", "env=prod")],
+        &json!({"model": "text-embedding-3-small", "input": "x"}),
+    )
+    .await;
     assert_eq!(r.status(), 200);
     let ruled = request_id(&r);
     r.text().await.expect("body");
@@ -151,13 +144,13 @@ async fn doctor_shows_the_proxy_and_its_spool() {
         ),
     );
     let mut p = Proxy::start(fake.url(), "");
-    let r = reqwest::Client::new()
-        .post(p.url("/v1/chat/completions"))
-        .header("x-fake-scenario", "j")
-        .json(&json!({"model": "gpt-4o-mini"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/v1/chat/completions",
+        &[("x-fake-scenario", "j")],
+        &json!({"model": "gpt-4o-mini"}),
+    )
+    .await;
     let id = request_id(&r);
     r.text().await.expect("body");
     p.stop();

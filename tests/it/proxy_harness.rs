@@ -197,3 +197,17 @@ pub fn request_id(resp: &reqwest::Response) -> String {
         .expect("x-tollgate-request-id")
         .to_string()
 }
+
+/// POSTs `body` as JSON to the proxy with `headers`.
+pub async fn post(
+    p: &Proxy,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> reqwest::Response {
+    let mut req = reqwest::Client::new().post(p.url(path)).json(body);
+    for (k, v) in headers {
+        req = req.header(*k, *v);
+    }
+    req.send().await.expect("send")
+}

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{json, Value};
 
 use super::fake_llm::{Fake, Script, Step};
-use super::proxy_harness::{by_id, request_id, Proxy};
+use super::proxy_harness::{self as harness, by_id, request_id, Proxy};
 
 const KEY: &str = "sk-proj-0123456789abcdefWXYZ";
 
@@ -17,14 +17,14 @@ fn client() -> reqwest::Client {
 }
 
 async fn post(p: &Proxy, path: &str, scenario: &str, body: &Value) -> reqwest::Response {
-    client()
-        .post(p.url(path))
-        .bearer_auth(KEY)
-        .header("x-fake-scenario", scenario)
-        .json(body)
-        .send()
-        .await
-        .expect("send")
+    let auth = format!("Bearer {KEY}");
+    harness::post(
+        p,
+        path,
+        &[("authorization", &auth), ("x-fake-scenario", scenario)],
+        body,
+    )
+    .await
 }
 
 const CHAT_JSON: &str = r#"{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"gpt-4o-2024-08-06","choices":[{"index":0,"message":{"role":"assistant","content":"Hi"},"finish_reason":"stop"}],"usage":{"prompt_tokens":1200,"completion_tokens":300,"total_tokens":1500,"prompt_tokens_details":{"cached_tokens":1024},"completion_tokens_details":{"reasoning_tokens":192}},"service_tier":"default"}"#;

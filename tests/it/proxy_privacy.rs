@@ -8,11 +8,12 @@ use serde_json::json;
 use sha2::Sha256;
 
 use super::fake_llm::{Fake, Script, Step};
-use super::proxy_harness::{by_id, request_id, Proxy, SECRET};
+use super::proxy_harness::{by_id, post, request_id, Proxy, SECRET};
 
 const CANARY: &str = "CANARY-7f3a9c-prompt-text";
 const USER: &str = "alice.canary@example.com";
 const KEY: &str = "sk-canary-key-000111222333444555";
+const BEARER: &str = "Bearer sk-canary-key-000111222333444555";
 
 fn hmac_hex(id: &str) -> String {
     let mut m = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("key");
@@ -34,53 +35,56 @@ async fn no_content_user_id_or_key_leaves_the_proxy() {
     );
     fake.script("bad", Script::json(400, &bad));
     let mut p = Proxy::start_with(fake.url(), "", &[("TOLLGATE_LOG", "trace")]);
-    let c = reqwest::Client::new();
     let pseudonym = hmac_hex(USER);
     let mut ids = Vec::new();
 
     // The id in the header only.
-    let r = c
-        .post(p.url("/openai/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-fake-scenario", "chat")
-        .header("x-tollgate-user", USER)
-        .json(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": CANARY}]}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/openai/v1/chat/completions",
+        &[
+            ("authorization", BEARER),
+            ("x-fake-scenario", "chat"),
+            ("x-tollgate-user", USER),
+        ],
+        &json!({"model": "gpt-4o", "messages": [{"role": "user", "content": CANARY}]}),
+    )
+    .await;
     ids.push(request_id(&r));
     assert!(r.text().await.expect("body").contains(CANARY));
     // In OpenAI's body fields.
-    let r = c.post(p.url("/openai/v1/chat/completions")).bearer_auth(KEY).header("x-fake-scenario", "chat")
-        .json(&json!({"model": "gpt-4o", "user": USER, "safety_identifier": USER, "messages": [{"role": "user", "content": CANARY}]})).send().await.expect("send");
+    let r = post(&p, "/openai/v1/chat/completions", &[("authorization", BEARER), ("x-fake-scenario", "chat")], &json!({"model": "gpt-4o", "user": USER, "safety_identifier": USER, "messages": [{"role": "user", "content": CANARY}]})).await;
     ids.push(request_id(&r));
     r.text().await.expect("body");
     // In Anthropic's metadata, streamed.
-    let r = c.post(p.url("/anthropic/v1/messages")).header("x-api-key", KEY).header("x-fake-scenario", "msg")
-        .json(&json!({"model": "claude-haiku-4-5", "stream": true, "metadata": {"user_id": USER}, "system": CANARY, "messages": [{"role": "user", "content": CANARY}]})).send().await.expect("send");
+    let r = post(&p, "/anthropic/v1/messages", &[("x-api-key", KEY), ("x-fake-scenario", "msg")], &json!({"model": "claude-haiku-4-5", "stream": true, "metadata": {"user_id": USER}, "system": CANARY, "messages": [{"role": "user", "content": CANARY}]})).await;
     ids.push(request_id(&r));
     assert!(r.text().await.expect("body").contains(CANARY));
     // An upstream error quoting the prompt, and a refused request.
-    let r = c
-        .post(p.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-fake-scenario", "bad")
-        .header("x-tollgate-user", USER)
-        .json(&json!({"model": "gpt-4o", "messages": [{"role": "user", "content": CANARY}]}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/v1/chat/completions",
+        &[
+            ("authorization", BEARER),
+            ("x-fake-scenario", "bad"),
+            ("x-tollgate-user", USER),
+        ],
+        &json!({"model": "gpt-4o", "messages": [{"role": "user", "content": CANARY}]}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     r.text().await.expect("body");
-    let r = c
-        .post(p.url("/v1/chat/completions"))
-        .bearer_auth(KEY)
-        .header("x-tollgate-use-case", "nope")
-        .header("x-tollgate-user", USER)
-        .json(&json!({"messages": [{"role": "user", "content": CANARY}]}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p,
+        "/v1/chat/completions",
+        &[
+            ("authorization", BEARER),
+            ("x-tollgate-use-case", "nope"),
+            ("x-tollgate-user", USER),
+        ],
+        &json!({"messages": [{"role": "user", "content": CANARY}]}),
+    )
+    .await;
     assert_eq!(r.status(), 400);
     r.text().await.expect("body");
 

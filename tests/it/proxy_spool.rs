@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde_json::json;
 
 use super::fake_llm::{Fake, Script, Step};
-use super::proxy_harness::{request_id, Proxy};
+use super::proxy_harness::{post, request_id, Proxy};
 
 const EVENTS: &str = "event: message_start\ndata: {\"type\":\"message_start\",\"message\":{\"id\":\"msg_p\",\"model\":\"claude-haiku-4-5\",\"usage\":{\"input_tokens\":100,\"output_tokens\":1}}}\n\n";
 const END: &str = "event: message_delta\ndata: {\"type\":\"message_delta\",\"delta\":{},\"usage\":{\"output_tokens\":20}}\n\nevent: message_stop\ndata: {\"type\":\"message_stop\"}\n\n";
@@ -70,15 +70,14 @@ async fn kill_9_leaves_a_readable_spool_and_sigterm_flushes() {
         r#"{"id":"c","model":"gpt-4o-mini","usage":{"prompt_tokens":1,"completion_tokens":1}}"#;
     fake.script("j", Script::json(200, body));
     let mut p = Proxy::start(fake.url(), "");
-    let c = reqwest::Client::new();
     for _ in 0..50 {
-        let r = c
-            .post(p.url("/v1/chat/completions"))
-            .header("x-fake-scenario", "j")
-            .json(&json!({"model": "gpt-4o-mini"}))
-            .send()
-            .await
-            .expect("send");
+        let r = post(
+            &p,
+            "/v1/chat/completions",
+            &[("x-fake-scenario", "j")],
+            &json!({"model": "gpt-4o-mini"}),
+        )
+        .await;
         r.text().await.expect("body");
     }
     // Handed to the spool before the kill: every answered request is written within an interval.
@@ -98,13 +97,13 @@ async fn kill_9_leaves_a_readable_spool_and_sigterm_flushes() {
 
     // A new instance writes its own file beside the old one; SIGTERM flushes it.
     let mut p2 = Proxy::start(fake.url(), "");
-    let r = c
-        .post(p2.url("/v1/chat/completions"))
-        .header("x-fake-scenario", "j")
-        .json(&json!({"model": "gpt-4o-mini"}))
-        .send()
-        .await
-        .expect("send");
+    let r = post(
+        &p2,
+        "/v1/chat/completions",
+        &[("x-fake-scenario", "j")],
+        &json!({"model": "gpt-4o-mini"}),
+    )
+    .await;
     let id = request_id(&r);
     r.text().await.expect("body");
     let records = p2.stop();
