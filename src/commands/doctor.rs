@@ -134,7 +134,7 @@ fn proxy(config: &crate::config::Config) {
         Ok(st) => match st.origin {
             Origin::Env(var) => println!("  pseudonym secret from {var}"),
             Origin::Keyring(b) if !b.survives_reboot() => println!(
-                "  warning: the pseudonym secret is in the {b}: a reboot clears it and every user's pseudonym changes; set {} to keep them",
+                "  warning: the pseudonym secret is in the {b}: every user's pseudonym changes after a reboot; set {} to keep them",
                 st.env_var
             ),
             Origin::Keyring(b) => println!("  pseudonym secret in the {}", b.name()),

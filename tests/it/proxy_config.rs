@@ -178,3 +178,69 @@ async fn doctor_shows_the_proxy_and_its_spool() {
     );
     assert!(!text.contains(super::proxy_harness::SECRET));
 }
+
+/// Removes the proxy's keyring entry when the test ends, also when it fails.
+struct KeyringEntry(tollgate::credentials::Keyring);
+
+impl Drop for KeyringEntry {
+    fn drop(&mut self) {
+        let _ = self.0.delete(tollgate::proxy::pseudonym::SECRET_NAME);
+    }
+}
+
+#[tokio::test]
+async fn the_secret_is_created_in_the_keyring_once_and_doctor_warns_it_is_volatile() {
+    use tollgate::credentials::{Backend, Keyring};
+    let name = tollgate::proxy::pseudonym::SECRET_NAME;
+    let Ok(k) = Keyring::open(Backend::Keyutils) else {
+        eprintln!("SKIPPED: no kernel keyring here");
+        return;
+    };
+    if k.get(name).expect("keyring").is_some() {
+        eprintln!("SKIPPED: a proxy secret is already in the kernel keyring; it is left alone");
+        return;
+    }
+    let entry = KeyringEntry(k);
+    let fake = Fake::start();
+    fake.script(
+        "j",
+        Script::json(
+            200,
+            r#"{"id":"c","model":"gpt-4o-mini","usage":{"prompt_tokens":1,"completion_tokens":1}}"#,
+        ),
+    );
+    let env = [("TOLLGATE_PROXY_KEY", ""), ("TOLLGATE_KEYRING", "keyutils")];
+    let mut users = Vec::new();
+    for _ in 0..2 {
+        let mut p = Proxy::start_with(fake.url(), "", &env);
+        let r = post(
+            &p,
+            "/v1/chat/completions",
+            &[("x-fake-scenario", "j"), ("x-tollgate-user", "u-1")],
+            &json!({"model": "gpt-4o-mini"}),
+        )
+        .await;
+        r.text().await.expect("body");
+        users.push(p.stop()[0]["user"].clone());
+        if users.len() == 2 {
+            let out = command(&p.env)
+                .env("TOLLGATE_PROXY_KEY", "")
+                .env("TOLLGATE_KEYRING", "keyutils")
+                .args(["doctor", "--db"])
+                .arg(p.env.db())
+                .output()
+                .expect("doctor");
+            let text = String::from_utf8_lossy(&out.stdout);
+            assert!(
+                text.contains("warning: the pseudonym secret is in the Linux kernel keyring"),
+                "{text}"
+            );
+        }
+    }
+    let secret = entry.0.get(name).expect("get").expect("created");
+    assert_eq!(secret.expose().len(), 64);
+    assert_eq!(
+        users[0], users[1],
+        "the stored secret is reused: pseudonyms stay the same"
+    );
+}
