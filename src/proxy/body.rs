@@ -5,7 +5,7 @@
 //! is handed to the spool exactly once.
 
 use std::pin::Pin;
-use std::sync::mpsc::Sender;
+use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 use std::time::Instant;
 
@@ -14,7 +14,7 @@ use http_body::{Body, Frame, SizeHint};
 use hyper::body::Incoming;
 
 use super::record::{End, Finished};
-use super::spool::Msg;
+use super::spool::Queue;
 use super::sse::Scanner;
 use super::usage::StreamReader;
 
@@ -69,7 +69,7 @@ impl Body for ProxyBody {
 pub struct Flight {
     pub record: Finished,
     pub start: Instant,
-    pub spool: Sender<Msg>,
+    pub spool: Arc<Queue>,
     /// Set for event streams of endpoints with usage.
     pub reader: Option<StreamReader>,
     /// Leave out the usage chunk the proxy asked for.

@@ -23,7 +23,6 @@ mod sse;
 pub mod usage;
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::mpsc::Sender;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -38,7 +37,6 @@ use crate::config::Config;
 use crate::credentials::Secret;
 use config::Settings;
 use pseudonym::Pseudonymizer;
-use spool::Msg;
 
 /// tollgate's id of the request, on every response.
 pub const REQUEST_ID_HEADER: &str = "x-tollgate-request-id";
@@ -57,7 +55,7 @@ pub struct State {
     pub settings: Settings,
     pub config: Config,
     pub pseudonyms: Pseudonymizer,
-    pub spool: Sender<Msg>,
+    pub spool: Arc<spool::Queue>,
     client: UpstreamClient,
     instance: String,
     seq: AtomicU64,
@@ -84,7 +82,7 @@ pub fn run(
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;
-    let (spool_tx, writer) = spool::start(
+    let writer = spool::start(
         settings.spool_dir.clone(),
         instance.clone(),
         settings.fsync_interval,
@@ -101,12 +99,11 @@ pub fn run(
         .thread_name("tollgate-proxy")
         .enable_all()
         .build()?;
-    let stop_tx = spool_tx.clone();
     let result = runtime.block_on(async {
         let state = Arc::new(State {
             client: upstream_client()?,
             pseudonyms: Pseudonymizer::new(secret),
-            spool: spool_tx,
+            spool: writer.queue.clone(),
             settings,
             config,
             instance,
@@ -119,8 +116,7 @@ pub fn run(
     });
     // Requests still open are dropped here; each hands its record over as it goes.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let _ = stop_tx.send(Msg::Stop);
-    if writer.join().is_err() {
+    if writer.stop().is_err() {
         anyhow::bail!("the spool writer failed; see the log");
     }
     tracing::info!("proxy stopped, spool synced");

@@ -8,7 +8,7 @@
 //! reasoning_tokens, cost_usd, priced, latency_ms, ttft_ms. Never content, auth headers or keys.
 
 use std::collections::BTreeMap;
-use std::sync::mpsc::Sender;
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
@@ -17,7 +17,7 @@ use serde::Serialize;
 
 use super::pricing::Pricer;
 use super::route::{Endpoint, Provider};
-use super::spool::Msg;
+use super::spool::Queue;
 use super::usage::{self, Observed};
 
 /// The status recorded for a client that went away before the response started (nginx's
@@ -97,12 +97,11 @@ impl Finished {
     }
 
     /// Stamps the end and hands the record to the spool thread.
-    pub fn send(mut self, end: End, start: Instant, spool: &Sender<Msg>) {
+    pub fn send(mut self, end: End, start: Instant, spool: &Queue) {
         self.end = end;
         self.ended_at = SystemTime::now();
         self.latency = start.elapsed();
-        // The spool thread outlives every request; it logs if it ever died.
-        let _ = spool.send(Msg::Record(Box::new(self)));
+        spool.push(self);
     }
 }
 
@@ -111,13 +110,13 @@ impl Finished {
 /// unrecorded.
 pub struct Pending {
     rec: Finished,
-    pub spool: Sender<Msg>,
+    pub spool: Arc<Queue>,
     pub start: Instant,
     done: bool,
 }
 
 impl Pending {
-    pub fn new(rec: Finished, spool: Sender<Msg>, start: Instant) -> Pending {
+    pub fn new(rec: Finished, spool: Arc<Queue>, start: Instant) -> Pending {
         Pending {
             rec,
             spool,
