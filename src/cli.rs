@@ -1,4 +1,5 @@
-//! The command line (PRODUCT section 3). Global options work before or after the subcommand.
+//! The command line (docs/CONTRACTS.md, "Commands"). Global options work before or after the
+//! subcommand.
 
 use std::path::PathBuf;
 

@@ -3,12 +3,14 @@
 
 pub mod alloc;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod credentials;
 pub mod demo;
 pub mod deps;
 pub mod export;
+pub mod fmt;
 pub mod forecast;
 pub mod gates;
 pub mod import;
@@ -21,6 +23,7 @@ pub mod outcomes;
 pub mod overview;
 pub mod paths;
 pub mod prices;
+pub mod projection;
 pub mod proxy;
 pub mod reconcile;
 pub mod report;
@@ -29,3 +32,4 @@ pub mod spikes;
 pub mod store;
 pub mod sync;
 pub mod tui;
+pub mod user;

@@ -8,7 +8,7 @@ use tracing_subscriber::EnvFilter;
 pub fn init() -> Option<WorkerGuard> {
     let dir = crate::paths::state_dir();
     std::fs::create_dir_all(&dir).ok()?;
-    let appender = tracing_appender::rolling::never(&dir, "tollgate.log");
+    let appender = tracing_appender::rolling::never(&dir, crate::paths::LOG_FILE);
     let (writer, guard) = tracing_appender::non_blocking(appender);
     let filter = EnvFilter::try_from_env("TOLLGATE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()

@@ -14,6 +14,15 @@ pub fn parse(text: &str) -> Option<Decimal> {
         .or_else(|| Decimal::from_scientific(t).ok())
 }
 
+/// Why a cost in `found` is refused by a ledger kept in `ledger` (`[ledger] currency`).
+pub fn other_currency(found: &str, ledger: &str) -> String {
+    format!(
+        "'{found}' is not the ledger's currency {ledger}: tollgate has no exchange rates and never \
+         adds two currencies. Convert these costs to {ledger} first, or keep them in a ledger of \
+         their own (another --db, with [ledger] currency = \"{found}\"); nothing was written"
+    )
+}
+
 /// Rounds to the cent, half away from zero, as invoices do.
 pub fn cents(value: Decimal) -> Decimal {
     value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
@@ -76,13 +85,7 @@ pub fn usd(value: Decimal) -> String {
     let neg = v.is_sign_negative() && !v.is_zero();
     let text = format!("{:.2}", v.abs());
     let (int, frac) = text.split_once('.').unwrap_or((&text, "00"));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
+    let grouped = crate::fmt::group_digits(int);
     format!("{}${grouped}.{frac}", if neg { "-" } else { "" })
 }
 

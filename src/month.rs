@@ -105,6 +105,18 @@ impl serde::Serialize for Month {
     }
 }
 
+/// The day `n` days after `day` (`day` itself at the calendar's end).
+pub fn days_after(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_add_days(chrono::Days::new(u64::from(n)))
+        .unwrap_or(day)
+}
+
+/// The day `n` days before `day` (`day` itself at the calendar's start).
+pub fn days_before(day: NaiveDate, n: u32) -> NaiveDate {
+    day.checked_sub_days(chrono::Days::new(u64::from(n)))
+        .unwrap_or(day)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

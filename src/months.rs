@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 use crate::month::Month;
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 
 /// Exact (unrounded) allocation of one month.
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +67,7 @@ impl Store {
 fn load(store: &Store) -> Result<Months, StoreError> {
     let c = store.conn();
     let mut months = Months::new();
-    let mut stmt = c.prepare_cached(sql::MONTHS_TOTALS)?;
+    let mut stmt = c.prepare_cached(queries::TOTALS_PER_MONTH)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -89,7 +89,7 @@ fn load(store: &Store) -> Result<Months, StoreError> {
         );
     }
 
-    let mut stmt = c.prepare_cached(sql::MONTHS_ALLOCATION)?;
+    let mut stmt = c.prepare_cached(queries::ALLOCATION_PER_MONTH)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -113,7 +113,7 @@ fn load(store: &Store) -> Result<Months, StoreError> {
 
 fn load_providers(store: &Store) -> Result<MonthProviders, StoreError> {
     let mut out = MonthProviders::new();
-    let mut stmt = store.conn().prepare_cached(sql::MONTHS_BY_PROVIDER)?;
+    let mut stmt = store.conn().prepare_cached(queries::PROVIDERS_PER_MONTH)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,

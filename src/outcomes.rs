@@ -1,6 +1,7 @@
-//! Outcome values (PRODUCT C6): how many weekly active AI users, tickets deflected, PRs
-//! generated... a use case had in a month, for cost per outcome. Imported from a CSV
-//! (`month,use_case,metric,value`) or entered one at a time ([`set_outcome`], the cockpit).
+//! Outcome values (`tollgate import outcomes`, docs/CONTRACTS.md "Commands"): how many weekly
+//! active AI users, tickets deflected, PRs generated... a use case had in a month, for cost per
+//! outcome. Imported from a CSV (`month,use_case,metric,value`) or set one at a time
+//! ([`set_outcome`]; the cockpit has no key for it yet).
 //!
 //! A CSV is checked whole before anything is written: every bad line is reported (up to
 //! [`MAX_REPORTED`]) with its line number, and then nothing is imported. A good file lands in
@@ -16,13 +17,7 @@ use rust_decimal::Decimal;
 use crate::config::Config;
 use crate::money;
 use crate::month::Month;
-use crate::store::{Store, StoreError};
-
-const UPSERT: &str = include_str!("../queries/outcomes_upsert.sql");
-const EXISTS: &str = include_str!("../queries/outcomes_exists.sql");
-
-/// The statements of this module, for the prepare-everything test.
-pub const SQL: &[(&str, &str)] = &[("outcomes_upsert", UPSERT), ("outcomes_exists", EXISTS)];
+use crate::store::{queries, Store, StoreError};
 
 /// The columns an outcome CSV has, in any order.
 pub const COLUMNS: [&str; 4] = ["month", "use_case", "metric", "value"];
@@ -156,9 +151,9 @@ pub fn set_outcome(
 
 fn upsert(c: &Connection, o: &Outcome, source: &str) -> Result<bool, OutcomeError> {
     let key = params![o.month.to_string(), o.use_case, o.metric];
-    let existed: i64 = c.query_row(EXISTS, key, |r| r.get(0))?;
+    let existed: i64 = c.query_row(queries::OUTCOMES_EXISTS, key, |r| r.get(0))?;
     c.execute(
-        UPSERT,
+        queries::OUTCOMES_UPSERT,
         params![
             o.month.to_string(),
             o.use_case,

@@ -11,26 +11,13 @@ use duckdb::params;
 use rust_decimal::Decimal;
 
 use crate::config::{Category, Config};
-use crate::money::{self, cents, cents_summing_to};
-use crate::month::Month;
+use crate::money::{cents, cents_summing_to};
+use crate::month::{days_after, Month};
 use crate::report::{self, MonthReport, ProviderCost};
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 
-const DAILY_BY_CATEGORY: &str = include_str!("../queries/overview_daily_by_category.sql");
-const FRESHNESS: &str = include_str!("../queries/overview_freshness.sql");
-const ROWS_IN_RANGE: &str = include_str!("../queries/ledger_rows_in_range.sql");
-
-/// Days averaged to project the month end (the G3 `projected` rule, PRODUCT section 1).
-pub const PROJECTION_WINDOW_DAYS: u32 = 14;
 /// Days of the per-category sparklines.
 pub const SPARK_DAYS: u32 = 30;
-
-/// The three minimum-viable cost-per-outcome metrics: (outcome name in the config, label).
-pub const OUTCOME_METRICS: [(&str, &str); 3] = [
-    ("wau", "per weekly active AI user"),
-    ("tickets_deflected", "per ticket deflected"),
-    ("prs_generated", "per generated PR"),
-];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Overview {
@@ -41,7 +28,7 @@ pub struct Overview {
     pub data_through: Option<NaiveDateTime>,
     /// Rows of `month` with ChargePeriodStart before the day after `today`, to the cent.
     pub month_to_date: Decimal,
-    pub projection: Projection,
+    pub projection: crate::projection::Projection,
     pub baseline: Decimal,
     pub jump_pct: Decimal,
     /// baseline x (1 + jump_pct / 100): above it the G3 gate fires.
@@ -57,31 +44,9 @@ pub struct Overview {
     pub unallocated_pct: Option<Decimal>,
     /// The latest complete month (as `tollgate report` picks it), with its prior month.
     pub report: MonthReport,
-    /// The configured cost-per-outcome metrics of `report.month`.
+    /// The cost per outcome of every use case with an outcome metric in `report.month`,
+    /// largest spend first (as `report.by_use_case`).
     pub outcomes: Vec<OutcomeMetric>,
-}
-
-/// The month end projected from a trailing daily average.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Projection {
-    pub month_end: Decimal,
-    /// Cost of the window / its days, to the cent (shown; `month_end` uses the exact value).
-    pub daily_average: Decimal,
-    /// The window, both ends inclusive: the `PROJECTION_WINDOW_DAYS` days ending `today`.
-    pub window_first: NaiveDate,
-    pub window_last: NaiveDate,
-    pub window_days: u32,
-    pub days_in_month: u32,
-}
-
-impl Projection {
-    /// How the projection was made, for people.
-    pub fn method(&self) -> String {
-        format!(
-            "trailing {}-day daily average ({} to {}) x {} days in month",
-            self.window_days, self.window_first, self.window_last, self.days_in_month
-        )
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,7 +60,10 @@ pub struct CategorySpend {
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutcomeMetric {
     pub metric: String,
-    pub label: &'static str,
+    /// How the metric reads, e.g. "per weekly active AI user" (the config's outcome labels).
+    pub label: String,
+    /// Its short unit, e.g. "WAU".
+    pub unit: String,
     pub use_case: String,
     pub cost: Decimal,
     pub outcome_value: Option<Decimal>,
@@ -121,7 +89,7 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
     let report = report::month_report(store, config, report_month)?;
 
     let month = Month::of(today);
-    let mtd = MonthToDate::load(store, month, next_day(today))?;
+    let mtd = MonthToDate::load(store, month, days_after(today, 1))?;
     let month_to_date_exact = mtd.total;
     let month_to_date = cents(month_to_date_exact);
 
@@ -139,21 +107,20 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
         .collect();
 
     let unallocated_exact = mtd.unallocated;
-    let unallocated_pct = (!month_to_date_exact.is_zero())
-        .then(|| (unallocated_exact / month_to_date_exact * Decimal::ONE_HUNDRED).round_dp(1));
+    let unallocated_pct = crate::fmt::share_pct(unallocated_exact, month_to_date_exact);
 
     let gates = &config.gates;
     // The G3 baseline in force this month: the configured one until a decision approves another.
     let approved = crate::gates::approved_baselines(store)?;
     let baseline = crate::gates::baseline_for(month, &approved, gates.approved_baseline_usd);
-    let g3_line = cents(baseline * (Decimal::ONE + gates.jump_pct / Decimal::ONE_HUNDRED));
+    let g3_line = crate::gates::g3_line(baseline, gates.jump_pct);
 
     Ok(Overview {
         today,
         month,
         data_through: data_through(store)?,
         month_to_date,
-        projection: projected_month_end(store, today)?,
+        projection: crate::projection::projected_month_end(store, today)?,
         baseline,
         jump_pct: gates.jump_pct,
         g3_line,
@@ -166,43 +133,22 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
     })
 }
 
-/// The month end projected as of `today`: the average daily cost of the `PROJECTION_WINDOW_DAYS`
-/// days ending `today` (inclusive) x the days of `today`'s month, rounded to the cent. This is
-/// the G3 `projected` rule; the gates should call this so both agree.
-pub fn projected_month_end(store: &Store, today: NaiveDate) -> Result<Projection, StoreError> {
-    let days = PROJECTION_WINDOW_DAYS;
-    let window_first = today
-        .checked_sub_days(Days::new(u64::from(days - 1)))
-        .unwrap_or(today);
-    let window_cost = range_total(store, window_first, next_day(today))?;
-    let days_in_month = Month::of(today).days();
-    let window_days = Decimal::from(days);
-    Ok(Projection {
-        month_end: cents(window_cost * Decimal::from(days_in_month) / window_days),
-        daily_average: cents(window_cost / window_days),
-        window_first,
-        window_last: today,
-        window_days: days,
-        days_in_month,
-    })
-}
-
 fn outcome_metrics(report: &MonthReport) -> Vec<OutcomeMetric> {
-    OUTCOME_METRICS
+    report
+        .by_use_case
         .iter()
-        .flat_map(|(metric, label)| {
-            report
-                .by_use_case
-                .iter()
-                .filter(move |u| u.outcome_metric.as_deref() == Some(*metric))
-                .map(move |u| OutcomeMetric {
-                    metric: metric.to_string(),
-                    label,
-                    use_case: u.use_case.clone(),
-                    cost: u.cost,
-                    outcome_value: u.outcome_value,
-                    cost_per_outcome: u.cost_per_outcome,
-                })
+        .filter_map(|u| {
+            let metric = u.outcome_metric.clone()?;
+            let label = u.outcome_label.clone()?;
+            Some(OutcomeMetric {
+                metric,
+                label: label.label,
+                unit: label.unit,
+                use_case: u.use_case.clone(),
+                cost: u.cost,
+                outcome_value: u.outcome_value,
+                cost_per_outcome: u.cost_per_outcome,
+            })
         })
         .collect()
 }
@@ -223,7 +169,7 @@ impl MonthToDate {
         let (next, _) = month.next().bounds();
         let later: i64 = store
             .conn()
-            .prepare_cached(ROWS_IN_RANGE)?
+            .prepare_cached(queries::ROWS_OVER_DAYS)?
             .query_row(params![midnight(end), next], |r| r.get(0))?;
         if later == 0 {
             let alloc = store.month_allocation(month)?;
@@ -236,17 +182,17 @@ impl MonthToDate {
         }
         let start = month.first_day();
         Ok(MonthToDate {
-            total: range_total(store, start, end)?,
-            unallocated: range_pairs(store, sql::MONTH_BY_USE_CASE, start, end)?
+            total: crate::projection::range_total(store, start, end)?,
+            unallocated: range_pairs(store, queries::USE_CASES_OVER_DAYS, start, end)?
                 .into_iter()
                 .filter(|(uc, _)| uc.is_none())
                 .map(|(_, c)| c)
                 .sum(),
-            by_category: range_pairs(store, sql::MONTH_BY_CATEGORY, start, end)?
+            by_category: range_pairs(store, queries::CATEGORIES_OVER_DAYS, start, end)?
                 .into_iter()
                 .map(|(c, v)| (c.unwrap_or_default(), v))
                 .collect(),
-            providers: range_pairs(store, sql::MONTH_BY_PROVIDER, start, end)?
+            providers: range_pairs(store, queries::PROVIDERS_OVER_DAYS, start, end)?
                 .into_iter()
                 .map(|(p, c)| (p.unwrap_or_default(), c))
                 .collect(),
@@ -270,8 +216,8 @@ fn category_spend(
         .checked_sub_days(Days::new(u64::from(SPARK_DAYS - 1)))
         .unwrap_or(today);
     let mut daily: HashMap<String, Vec<Decimal>> = HashMap::new();
-    let mut stmt = store.conn().prepare_cached(DAILY_BY_CATEGORY)?;
-    let rows = stmt.query_map(params![spark_first, next_day(today)], |r| {
+    let mut stmt = store.conn().prepare_cached(queries::CATEGORIES_PER_DAY)?;
+    let rows = stmt.query_map(params![spark_first, days_after(today, 1)], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
             r.get::<_, String>(1)?,
@@ -306,20 +252,12 @@ fn category_spend(
 fn data_through(store: &Store) -> Result<Option<NaiveDateTime>, StoreError> {
     let text: Option<String> = store
         .conn()
-        .prepare_cached(FRESHNESS)?
+        .prepare_cached(queries::FRESHNESS)?
         .query_row([], |r| r.get(0))?;
     Ok(text.and_then(|t| NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").ok()))
 }
 
 /// Exact EffectiveCost of the days in [start, end).
-fn range_total(store: &Store, start: NaiveDate, end: NaiveDate) -> Result<Decimal, StoreError> {
-    let text: String = store
-        .conn()
-        .prepare_cached(sql::MONTH_TOTALS)?
-        .query_row(params![start, end], |r| r.get(0))?;
-    Ok(money::parse(&text).unwrap_or_default())
-}
-
 /// `(name, cost)` pairs of a query over the days in [start, end).
 fn range_pairs(
     store: &Store,
@@ -329,21 +267,13 @@ fn range_pairs(
 ) -> Result<Vec<(Option<String>, Decimal)>, StoreError> {
     let mut stmt = store.conn().prepare_cached(query)?;
     let rows = stmt.query_map(params![start, end], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Decimal>(1)?))
     })?;
-    rows.map(|r| {
-        r.map(|(k, v)| (k, money::parse(&v).unwrap_or_default()))
-            .map_err(StoreError::from)
-    })
-    .collect()
+    rows.map(|r| r.map_err(StoreError::from)).collect()
 }
 
 fn midnight(day: NaiveDate) -> NaiveDateTime {
     day.and_time(NaiveTime::MIN)
-}
-
-fn next_day(day: NaiveDate) -> NaiveDate {
-    day.checked_add_days(Days::new(1)).unwrap_or(day)
 }
 
 #[cfg(test)]
@@ -352,22 +282,10 @@ mod tests {
 
     #[test]
     fn month_over_month_change() {
-        let d = |s: &str| money::parse(s).expect("decimal");
+        let d = |s: &str| crate::money::parse(s).expect("decimal");
         assert_eq!(change_pct(d("150"), Some(d("100"))), Some(d("50.0")));
         assert_eq!(change_pct(d("50"), Some(d("200"))), Some(d("-75.0")));
         assert_eq!(change_pct(d("50"), Some(Decimal::ZERO)), None);
         assert_eq!(change_pct(d("50"), None), None);
-    }
-
-    #[test]
-    fn overview_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        store
-            .conn()
-            .prepare(DAILY_BY_CATEGORY)
-            .expect("daily by category");
-        store.conn().prepare(FRESHNESS).expect("freshness");
-        store.conn().prepare(ROWS_IN_RANGE).expect("rows in range");
     }
 }

@@ -40,7 +40,41 @@ pub fn state_dir() -> PathBuf {
         .unwrap_or_else(|| or_cwd(dirs().map(|d| d.data_dir().to_path_buf()), "state"))
 }
 
+/// The log file: `tollgate.log` in [`state_dir`].
+pub fn log_file() -> PathBuf {
+    state_dir().join(LOG_FILE)
+}
+
+/// The log file's name.
+pub const LOG_FILE: &str = "tollgate.log";
+
+/// The cockpit's key bindings: `keymap.toml` next to the config file in use (`--config`), else
+/// in the XDG config dir.
+pub fn keymap_file(config_file: Option<&std::path::Path>) -> PathBuf {
+    let config = config_file.map_or_else(default_config, std::path::Path::to_path_buf);
+    config
+        .parent()
+        .map_or_else(|| PathBuf::from("keymap.toml"), |d| d.join("keymap.toml"))
+}
+
 /// `$XDG_DATA_HOME/tollgate/spool/`: the gateway's request spool.
 pub fn default_spool_dir() -> PathBuf {
     or_cwd(dirs().map(|d| d.data_dir().to_path_buf()), "spool")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_keymap_lives_next_to_the_config_in_use() {
+        assert_eq!(
+            keymap_file(Some(std::path::Path::new("/etc/team/tollgate.toml"))),
+            PathBuf::from("/etc/team/keymap.toml")
+        );
+        assert_eq!(
+            keymap_file(None),
+            default_config().with_file_name("keymap.toml")
+        );
+    }
 }

@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use crate::money::{self, serialize_opt_usd, serialize_usd};
 use crate::month::Month;
-use crate::prices::{cost_of, sql, PriceBook, PriceError, STANDARD};
+use crate::prices::{cost_of, PriceBook, PriceError, STANDARD};
+use crate::store::queries;
 use crate::store::Store;
 
 /// A difference within this share of the billed amount (in percent) is `ok`.
@@ -87,22 +88,20 @@ struct Totals {
 pub fn reconcile(store: &Store, month: Month) -> Result<Reconciliation, PriceError> {
     let book = PriceBook::load(store.conn())?;
     let (start, end) = month.bounds();
-    let mut stmt = store.conn().prepare(sql::RECONCILE_USAGE)?;
+    let mut stmt = store.conn().prepare(queries::RECONCILE_USAGE)?;
     let rows = stmt.query_map(params![start, end], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, String>(1)?,
             r.get::<_, String>(2)?,
             r.get::<_, NaiveDate>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
+            r.get::<_, Decimal>(4)?,
+            r.get::<_, Decimal>(5)?,
         ))
     })?;
     let mut by_provider: BTreeMap<String, Totals> = BTreeMap::new();
     for row in rows {
         let (provider, model, token_type, day, tokens, billed) = row?;
-        let tokens = money::parse(&tokens).unwrap_or_default();
-        let billed = money::parse(&billed).unwrap_or_default();
         let t = by_provider.entry(provider.clone()).or_default();
         // Ledger rows carry no tier yet: usage is priced at the standard tier.
         match book.lookup(&provider, &model, &token_type, STANDARD, day) {

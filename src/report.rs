@@ -1,5 +1,6 @@
-//! Month totals (`tollgate report`): the JSON contract of PRODUCT section 3, shared by the
-//! cockpit so both show the same numbers. Lines are rounded to cents so they add up to the total.
+//! Month totals (`tollgate report`): the JSON contract of docs/CONTRACTS.md ("report --json"),
+//! shared by the cockpit so both show the same numbers. Lines are rounded to cents so they add up
+//! to the total.
 
 use std::collections::HashMap;
 
@@ -7,10 +8,10 @@ use duckdb::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use crate::config::{Category, Config};
+use crate::config::{Category, Config, MetricLabel};
 use crate::money::{self, cents_summing_to, serialize_opt_usd, serialize_usd};
 use crate::month::Month;
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct MonthReport {
@@ -49,6 +50,9 @@ pub struct UseCaseCost {
     #[serde(serialize_with = "serialize_opt_usd")]
     pub prior_month_cost: Option<Decimal>,
     pub outcome_metric: Option<String>,
+    /// How the metric reads (from the config's outcome labels); not in the JSON contract.
+    #[serde(skip)]
+    pub outcome_label: Option<MetricLabel>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     pub outcome_value: Option<Decimal>,
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
@@ -64,17 +68,18 @@ impl Store {
     /// The month's ledger total (every row, allocated or not).
     pub fn month_total(&self, month: Month) -> Result<Decimal, StoreError> {
         let (start, end) = month.bounds();
-        let text: String =
-            self.conn()
-                .query_row(sql::MONTH_ROLLUP_TOTALS, params![start, end], |r| r.get(0))?;
-        Ok(money::parse(&text).unwrap_or_default())
+        Ok(self
+            .conn()
+            .query_row(queries::TOTALS_OVER_MONTHS, params![start, end], |r| {
+                r.get(0)
+            })?)
     }
 
     /// The latest month with ledger rows.
     pub fn latest_month(&self) -> Result<Option<Month>, StoreError> {
         let m: Option<String> = self
             .conn()
-            .prepare_cached(sql::LATEST_MONTH)?
+            .prepare_cached(queries::LATEST_MONTH)?
             .query_row([], |r| r.get(0))?;
         Ok(m.and_then(|m| m.parse().ok()))
     }
@@ -93,13 +98,13 @@ impl Store {
         &self,
         only: Option<Month>,
     ) -> Result<HashMap<Month, Outcomes>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(sql::OUTCOMES_FOR_MONTH)?;
+        let mut stmt = self.conn().prepare_cached(queries::OUTCOMES_FOR_MONTH)?;
         let rows = stmt.query_map([only.map(|m| m.to_string())], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, Decimal>(3)?,
             ))
         })?;
         let mut out: HashMap<Month, Outcomes> = HashMap::new();
@@ -108,9 +113,7 @@ impl Store {
             let Ok(month) = month.parse::<Month>() else {
                 continue;
             };
-            out.entry(month)
-                .or_default()
-                .insert((u, m), money::parse(&v).unwrap_or_default());
+            out.entry(month).or_default().insert((u, m), v);
         }
         Ok(out)
     }
@@ -199,6 +202,7 @@ pub fn month_report(
                         Some(Decimal::ZERO)
                     },
                 ),
+                outcome_label: metric.as_deref().map(|m| config.outcome_label(m)),
                 outcome_metric: metric,
                 outcome_value: value,
                 cost_per_outcome: value

@@ -1,18 +1,19 @@
-//! The sync engine (PRODUCT C2): each selected source is fetched concurrently over its window
-//! (watermark minus a trailing re-fetch window; 13 months on first sync), normalised, and
-//! written in one transaction per source. A failure leaves that source's previous rows whole.
-//! Every run is recorded in `ingest_runs`, successful or not. API sources (openai, anthropic,
-//! aws, gcp, modal) replace a window; days Cost Explorer marked estimated widen the next
-//! window until they are final, and a GCP source widens its own window back to days with rows
-//! exported since its last sync. `focus` sources are files: new and changed ones are imported.
+//! The sync engine (`tollgate sync`, docs/ARCHITECTURE.md "The flow"): each selected source is
+//! fetched concurrently over its window (watermark minus a trailing re-fetch window; 13 months on
+//! first sync), normalised, and written in one transaction per source. A failure leaves that
+//! source's previous rows whole. Every run is recorded in `ingest_runs`, successful or not. API
+//! sources (openai, anthropic, aws, gcp, modal) replace a window; days Cost Explorer marked
+//! estimated widen the next window until they are final, and a GCP source widens its own window
+//! back to days with rows exported since its last sync. `focus` sources are files: new and changed
+//! ones are imported.
 
 use std::time::Instant;
 
-use chrono::{Months, NaiveDate, NaiveDateTime};
+use chrono::{Datelike, Months, NaiveDate, NaiveDateTime};
 use duckdb::params;
 
 use crate::config::{Config, SourceConfig, SourceKind};
-use crate::normalize::{normalize, SourceRecords};
+use crate::normalize::{check_currency, normalize, NormalizeError, SourceRecords};
 use crate::sources::{self, FetchWindow, RetryPolicy, SourceError};
 use crate::store::{IngestScope, Store, StoreError};
 
@@ -54,9 +55,12 @@ pub fn selected<'a>(
     config: &'a Config,
     names: &[String],
 ) -> Result<Vec<(&'a String, &'a SourceConfig)>, SyncError> {
-    let syncable = |s: &SourceConfig| s.kind != SourceKind::Gateway;
     if names.is_empty() {
-        let all: Vec<_> = config.sources.iter().filter(|(_, s)| syncable(s)).collect();
+        let all: Vec<_> = config
+            .sources
+            .iter()
+            .filter(|(_, s)| s.kind.is_syncable())
+            .collect();
         if all.is_empty() {
             return Err(SyncError::NothingToSync);
         }
@@ -116,8 +120,6 @@ pub fn window_for(
     })
 }
 
-use chrono::Datelike;
-
 /// The end of the last successful sync window of `source`.
 pub fn watermark(store: &Store, source: &str) -> Result<Option<NaiveDate>, StoreError> {
     let w: Option<chrono::NaiveDateTime> = store.conn().query_row(
@@ -159,7 +161,13 @@ pub async fn run(
     let mut jobs = Vec::new();
     for (name, src) in chosen {
         if src.kind == SourceKind::Focus {
-            outcomes.push(sync_focus(store, name, src, progress)?);
+            outcomes.push(sync_focus(
+                store,
+                name,
+                src,
+                &config.ledger.currency,
+                progress,
+            )?);
             continue;
         }
         let trailing = src.trailing_days.unwrap_or(config.sync.trailing_days);
@@ -188,13 +196,13 @@ pub async fn run(
                     start: f.start.unwrap_or(window.start).min(window.start),
                     end: window.end,
                 };
-                let written = write(store, &name, window, &f.records);
+                let written = write(store, &name, window, &f.records, &config.ledger.currency);
                 if let (Ok(_), Some((k, v))) = (&written, &f.setting) {
                     store.set_setting(k, v)?;
                 }
                 (f.requests, f.note, written.map(|n| (n, window)))
             }
-            Err((e, requests, note)) => (requests, note, Err(e.to_string())),
+            Err(f) => (f.requests, f.note, Err(f.error.to_string())),
         };
         let seconds = started.elapsed().as_secs_f64();
         let outcome = match result {
@@ -234,6 +242,7 @@ fn sync_focus(
     store: &Store,
     name: &str,
     src: &SourceConfig,
+    currency: &str,
     progress: &dyn Fn(ProgressEvent),
 ) -> Result<SourceOutcome, SyncError> {
     progress(ProgressEvent::Started {
@@ -243,7 +252,7 @@ fn sync_focus(
     let started = Instant::now();
     let started_at = chrono::Utc::now().naive_utc();
     let result = match &src.path {
-        Some(path) => sources::focus::sync(store, name, path),
+        Some(path) => sources::focus::sync(store, name, path, currency),
         None => Err(format!("source {name}: a focus source needs path")),
     };
     let seconds = started.elapsed().as_secs_f64();
@@ -305,7 +314,28 @@ struct Fetched {
     note: Option<String>,
 }
 
-type FetchFailure = (SourceError, u64, Option<String>);
+/// Why a fetch failed, with what it cost (requests made) and any note (Cost Explorer's bill).
+struct FetchFailure {
+    error: SourceError,
+    requests: u64,
+    note: Option<String>,
+}
+
+impl FetchFailure {
+    fn after(error: SourceError, requests: u64) -> FetchFailure {
+        FetchFailure {
+            error,
+            requests,
+            note: None,
+        }
+    }
+}
+
+impl From<SourceError> for FetchFailure {
+    fn from(error: SourceError) -> FetchFailure {
+        FetchFailure::after(error, 0)
+    }
+}
 
 fn fetched(records: SourceRecords, requests: u64) -> Fetched {
     Fetched {
@@ -337,9 +367,8 @@ async fn fetch(
 ) -> Result<Fetched, FetchFailure> {
     match src.kind {
         SourceKind::Aws => {
-            let keys = sources::aws::keys(name).map_err(|e| (e, 0, None))?;
-            let http = sources::aws::client(name, src.endpoint_url.as_deref(), retry)
-                .map_err(|e| (e, 0, None))?;
+            let keys = sources::aws::keys(name)?;
+            let http = sources::aws::client(name, src.endpoint_url.as_deref(), retry)?;
             let r = sources::aws::fetch(&http, &keys, src, window).await;
             let note = Some(cost_explorer_note(http.requests()));
             match r {
@@ -347,7 +376,11 @@ async fn fetch(
                     note,
                     ..fetched(SourceRecords::Aws(ctx, pages), http.requests())
                 }),
-                Err(e) => Err((e, http.requests(), note)),
+                Err(error) => Err(FetchFailure {
+                    error,
+                    requests: http.requests(),
+                    note,
+                }),
             }
         }
         SourceKind::Gcp => {
@@ -357,7 +390,7 @@ async fn fetch(
             };
             let f = sources::gcp::fetch(name, src, &plan, retry)
                 .await
-                .map_err(|(e, n)| (e, n, None))?;
+                .map_err(|(e, n)| FetchFailure::after(e, n))?;
             let start = f.rows.iter().map(|r| r.usage_start_time.date()).min();
             let watermark = f.max_export_micros.max(last_export_micros);
             Ok(Fetched {
@@ -367,57 +400,44 @@ async fn fetch(
             })
         }
         SourceKind::Modal => {
-            let (items, hourly) = sources::modal::fetch(name, src, window)
-                .await
-                .map_err(|e| (e, 0, None))?;
+            let (items, hourly) = sources::modal::fetch(name, src, window).await?;
             Ok(fetched(SourceRecords::Modal { items, hourly }, 0))
         }
         SourceKind::Openai | SourceKind::Anthropic => {
             let key = match crate::credentials::resolve(name) {
                 Ok(Some(k)) => k,
                 Ok(None) => {
-                    return Err((
-                        SourceError::NoCredential {
-                            source_name: name.to_string(),
-                        },
-                        0,
-                        None,
-                    ))
+                    return Err(SourceError::NoCredential {
+                        source_name: name.to_string(),
+                    }
+                    .into())
                 }
                 Err(e) => {
-                    return Err((
-                        SourceError::Other {
-                            source_name: name.to_string(),
-                            message: e.to_string(),
-                        },
-                        0,
-                        None,
-                    ))
+                    return Err(SourceError::Other {
+                        source_name: name.to_string(),
+                        message: e.to_string(),
+                    }
+                    .into())
                 }
             };
             let base = src.base_url.as_deref();
             if src.kind == SourceKind::Openai {
-                let http = sources::openai::client(name, base, key.expose(), retry)
-                    .map_err(|e| (e, 0, None))?;
+                let http = sources::openai::client(name, base, key.expose(), retry)?;
                 let r = sources::openai::fetch(&http, window).await;
                 r.map(|b| fetched(SourceRecords::OpenAi(b), http.requests()))
-                    .map_err(|e| (e, http.requests(), None))
+                    .map_err(|e| FetchFailure::after(e, http.requests()))
             } else {
-                let http = sources::anthropic::client(name, base, key.expose(), retry)
-                    .map_err(|e| (e, 0, None))?;
+                let http = sources::anthropic::client(name, base, key.expose(), retry)?;
                 let r = sources::anthropic::fetch(&http, window).await;
                 r.map(|b| fetched(SourceRecords::Anthropic(b), http.requests()))
-                    .map_err(|e| (e, http.requests(), None))
+                    .map_err(|e| FetchFailure::after(e, http.requests()))
             }
         }
-        other => Err((
-            SourceError::Other {
-                source_name: name.to_string(),
-                message: format!("{other:?} sources are not synced by this version").to_lowercase(),
-            },
-            0,
-            None,
-        )),
+        other => Err(SourceError::Other {
+            source_name: name.to_string(),
+            message: format!("{} sources are not synced by this version", other.as_str()),
+        }
+        .into()),
     }
 }
 
@@ -426,9 +446,14 @@ fn write(
     name: &str,
     window: FetchWindow,
     records: &SourceRecords,
+    currency: &str,
 ) -> Result<usize, String> {
-    let rows =
-        normalize(name, records).map_err(|e| format!("{e}; nothing from this sync was written"))?;
+    let rows = normalize(name, records)
+        .and_then(|rows| check_currency(name, &rows, currency).map(|()| rows))
+        .map_err(|e| match e {
+            NormalizeError::Currency { .. } => e.to_string(),
+            e => format!("{e}; nothing from this sync was written"),
+        })?;
     let scope = IngestScope::Window {
         source: name.to_string(),
         start: window.start_ts(),

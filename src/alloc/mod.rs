@@ -16,7 +16,7 @@ use duckdb::params;
 use rust_decimal::Decimal;
 
 use crate::config::{Category, Config, SplitBy};
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 
 pub use category::default_category;
 pub use rules::{allocate, exact_shares, matches, unallocated, Allocation, Share};
@@ -37,6 +37,10 @@ pub struct Dimension {
     pub model: Option<String>,
     pub tags: Option<String>,
     pub pricing_category: Option<String>,
+    /// The SKU (an AWS usage type such as `USE1-Host:ml.g5.2xlarge`) and its price details
+    /// (FOCUS `SkuPriceDetails`, e.g. `{"InstanceType": ..., "GpuCount": ...}`).
+    pub sku_id: Option<String>,
+    pub sku_price_details: Option<String>,
 }
 
 /// One row of `dim_alloc`: `month` None applies to every month.
@@ -116,7 +120,7 @@ impl Store {
                 }
             }
         }
-        self.conn().execute_batch(sql::DIM_ALLOC_TABLE)?;
+        self.conn().execute_batch(queries::DIM_ALLOC)?;
         self.append_dim_alloc(&fixed)?;
         let weighted = self.usage_weighted(&by_usage)?;
         self.append_dim_alloc(&weighted)?;
@@ -154,19 +158,18 @@ impl Store {
         }
         let c = self.conn();
         let mut weights: HashMap<(String, String), (Decimal, Decimal)> = HashMap::new();
-        let mut stmt = c.prepare_cached(sql::ALLOC_USAGE_WEIGHTS)?;
+        let mut stmt = c.prepare_cached(queries::USAGE_WEIGHTS)?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get::<_, String>(0)?,
                 r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
+                r.get::<_, Decimal>(2)?,
+                r.get::<_, Decimal>(3)?,
             ))
         })?;
         for row in rows {
             let (month, uc, tokens, requests) = row?;
-            let p = |t: &str| crate::money::parse(t).unwrap_or_default();
-            weights.insert((month, uc), (p(&tokens), p(&requests)));
+            weights.insert((month, uc), (tokens, requests));
         }
         c.execute_batch("CREATE OR REPLACE TEMP TABLE weighted_dims (x_DimKey VARCHAR)")?;
         let mut app = c.appender_to_catalog_and_db("weighted_dims", "temp", "main")?;
@@ -178,7 +181,7 @@ impl Store {
         let by_key: HashMap<&str, &(String, Category, SplitBy, Vec<String>)> =
             dims.iter().map(|d| (d.0.as_str(), d)).collect();
         let mut out = Vec::new();
-        let mut stmt = c.prepare_cached(sql::ALLOC_WEIGHTED_MONTHS)?;
+        let mut stmt = c.prepare_cached(queries::WEIGHTED_MONTHS)?;
         let pairs = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
         for pair in pairs {
             let (key, month) = pair?;
@@ -215,7 +218,7 @@ impl Store {
     }
 
     pub fn dimensions(&self) -> Result<Vec<Dimension>, StoreError> {
-        let mut stmt = self.conn().prepare_cached(sql::DIMENSIONS)?;
+        let mut stmt = self.conn().prepare_cached(queries::DIMENSIONS)?;
         let rows = stmt.query_map([], |r| {
             Ok(Dimension {
                 dim_key: r.get(0)?,
@@ -231,6 +234,8 @@ impl Store {
                 model: r.get(10)?,
                 tags: r.get(11)?,
                 pricing_category: r.get(12)?,
+                sku_id: r.get(13)?,
+                sku_price_details: r.get(14)?,
             })
         })?;
         Ok(rows.collect::<Result<Vec<_>, _>>()?)

@@ -30,7 +30,7 @@ pub enum DepsCommand {
         /// Why
         #[arg(long, value_name = "TEXT")]
         note: Option<String>,
-        /// Who reviews (default: $USER)
+        /// Who reviews (default: $USER, else $LOGNAME, else the account name)
         #[arg(long, value_name = "WHO")]
         by: Option<String>,
     },
@@ -71,10 +71,10 @@ pub fn run(cli: &Cli, cmd: &DepsCommand) -> anyhow::Result<()> {
             by,
         } => {
             ctx.store.refresh_allocation(&ctx.config.config)?;
-            let by = by
-                .clone()
-                .or_else(|| std::env::var("USER").ok())
-                .unwrap_or_default();
+            let by = match by {
+                Some(b) => b.clone(),
+                None => crate::user::name()?,
+            };
             // Stamped on the day views are computed for (a demo's as-of date), at the current
             // time, so a review made today sorts after the reviews shown today.
             let now = today.and_time(chrono::Utc::now().time());
@@ -130,6 +130,14 @@ pub fn render_table(r: &DepsReport) -> String {
             note
         ));
     }
+    if !r.unallocated.cost_30d.is_zero() {
+        s.push_str(&format!(
+            "\n  {} unallocated: {} (no rule matches {})\n",
+            usd(r.unallocated.cost_30d),
+            r.unallocated.action,
+            r.unallocated.largest(3)
+        ));
+    }
     s.push_str("\nTotals\n");
     for t in &r.totals {
         s.push_str(&format!(
@@ -137,6 +145,14 @@ pub fn render_table(r: &DepsReport) -> String {
             t.class,
             usd(t.cost_30d),
             t.count
+        ));
+    }
+    if !r.unallocated.cost_30d.is_zero() {
+        s.push_str(&format!(
+            "  {:<60} {:>12}  {}\n",
+            "unallocated",
+            usd(r.unallocated.cost_30d),
+            r.unallocated.action
         ));
     }
     s.push_str(&format!("  {:<60} {:>12}\n", "total", usd(r.total_30d)));

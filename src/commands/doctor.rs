@@ -1,9 +1,10 @@
 //! `tollgate doctor`: the config, the DB, credentials, the keyring and the sync runs — what
-//! tollgate is using and whether it is healthy. Never prints a secret.
+//! tollgate is using and whether it is healthy. Each source's endpoint and credential are
+//! resolved as sync resolves them (`sources::in_use`). Never prints a secret.
 
 use super::Context;
 use crate::cli::Cli;
-use crate::credentials::{self, Origin};
+use crate::credentials;
 
 pub fn run(cli: &Cli) -> anyhow::Result<()> {
     let ctx = Context::open(cli)?;
@@ -14,10 +15,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         s.schema_version()?
     );
     println!("config:  {}", ctx.config.origin.describe());
-    println!(
-        "log:     {}",
-        crate::paths::state_dir().join("tollgate.log").display()
-    );
+    println!("log:     {}", crate::paths::log_file().display());
     match credentials::backend() {
         Ok(b) => println!("keyring: {b}"),
         Err(e) => println!(
@@ -38,25 +36,12 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
     );
     println!("\nsources");
     for (name, src) in &ctx.config.config.sources {
-        let cred = match credentials::status(name) {
-            Ok(st) => match st.origin {
-                Origin::Env(var) => format!("credential from {var}"),
-                Origin::Keyring(b) => format!("credential in the {}", b.name()),
-                Origin::Missing => format!(
-                    "no credential (set {} or `tollgate auth set {name}`)",
-                    st.env_var
-                ),
-            },
-            Err(e) => format!("credential: {e}"),
-        };
-        let url = src
-            .base_url
-            .as_deref()
-            .or(src.endpoint_url.as_deref())
-            .unwrap_or("default endpoint");
+        let used = crate::sources::in_use::in_use(name, src);
         println!(
-            "  source {name} ({}, {url}): {cred}",
-            format!("{:?}", src.kind).to_lowercase()
+            "  source {name} ({}, {}): {}",
+            src.kind.as_str(),
+            used.endpoint,
+            used.credential
         );
     }
     for span in s.ledger_spans()? {
@@ -132,13 +117,13 @@ fn proxy(config: &crate::config::Config) {
     let name = crate::proxy::pseudonym::SECRET_NAME;
     match credentials::status(name) {
         Ok(st) => match st.origin {
-            Origin::Env(var) => println!("  pseudonym secret from {var}"),
-            Origin::Keyring(b) if !b.survives_reboot() => println!(
+            credentials::Origin::Env(var) => println!("  pseudonym secret from {var}"),
+            credentials::Origin::Keyring(b) if !b.survives_reboot() => println!(
                 "  warning: the pseudonym secret is in the {b}: every user's pseudonym changes after a reboot; set {} to keep them",
                 st.env_var
             ),
-            Origin::Keyring(b) => println!("  pseudonym secret in the {}", b.name()),
-            Origin::Missing => println!(
+            credentials::Origin::Keyring(b) => println!("  pseudonym secret in the {}", b.name()),
+            credentials::Origin::Missing => println!(
                 "  no pseudonym secret yet: `tollgate proxy` creates one in the keyring (or set {})",
                 st.env_var
             ),

@@ -144,19 +144,10 @@ pub fn render_table(d: &Detailed, today: chrono::NaiveDate) -> String {
             usd(t.usd),
             when,
             december.short_name(),
-            probability(t.probability_by_year_end)
+            crate::fmt::probability(t.probability_by_year_end)
         ));
     }
     s
-}
-
-/// `0%`, `<1%`, `37%`, `>99%`, `100%`: never rounds a possibility away.
-pub fn probability(p: f64) -> String {
-    match p {
-        p if p > 0.0 && p < 0.01 => "<1%".to_string(),
-        p if p > 0.99 && p < 1.0 => ">99%".to_string(),
-        p => format!("{:.0}%", p * 100.0),
-    }
 }
 
 /// A horizontal bar scaled to `max`, with the targets marked.

@@ -8,7 +8,12 @@ pub fn run(cli: &Cli, what: &ImportCommand) -> anyhow::Result<()> {
     match what {
         ImportCommand::Focus { files, source } => {
             let ctx = Context::open(cli)?;
-            let summary = import_files(&ctx.store, files, source)?;
+            let summary = import_files(
+                &ctx.store,
+                files,
+                source,
+                &ctx.config.config.ledger.currency,
+            )?;
             for f in &summary.files {
                 println!(
                     "imported {} rows from {} (source {source})",

@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod gates;
 mod import;
 pub mod outcomes;
+pub mod pipe;
 pub mod prices;
 pub mod proxy;
 pub mod reconcile;
@@ -18,7 +19,6 @@ mod sync;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Context as _;
 use chrono::NaiveDate;
 
 use crate::cli::{Cli, Command};
@@ -90,30 +90,9 @@ impl Context {
         })
     }
 
-    /// The date views are computed for: `TOLLGATE_TODAY`, else a demo DB's as-of date, else today (UTC).
+    /// The date views are computed for ([`crate::clock::as_of`]).
     pub fn today(&self) -> anyhow::Result<NaiveDate> {
-        if let Some(d) = env_today()? {
-            return Ok(d);
-        }
-        if let Some(d) = self
-            .store
-            .setting("demo")?
-            .as_deref()
-            .and_then(crate::demo::as_of_of)
-        {
-            return Ok(d);
-        }
-        Ok(chrono::Utc::now().date_naive())
-    }
-}
-
-/// `TOLLGATE_TODAY`, when set: "today" for reproducible runs. A bad value is an error.
-pub fn env_today() -> anyhow::Result<Option<NaiveDate>> {
-    match std::env::var("TOLLGATE_TODAY") {
-        Ok(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
-            .map(Some)
-            .with_context(|| format!("TOLLGATE_TODAY={t} is not a date; write it as YYYY-MM-DD")),
-        Err(_) => Ok(None),
+        crate::clock::as_of(&self.store)
     }
 }
 

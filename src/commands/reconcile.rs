@@ -77,7 +77,7 @@ pub fn render_table(r: &Reconciliation) -> String {
                     "    {:<12} {:<32} {:>16} tokens  ({})\n",
                     p.provider,
                     m.model,
-                    grouped(m.tokens),
+                    crate::fmt::thousands(m.tokens),
                     m.token_types.join(", ")
                 ));
             }
@@ -92,20 +92,4 @@ pub fn render_table(r: &Reconciliation) -> String {
         s.push_str("  import prices with `tollgate prices import litellm FILE`\n");
     }
     s
-}
-
-/// `24367925629` -> `24,367,925,629`.
-fn grouped(n: i64) -> String {
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    if n < 0 {
-        out.insert(0, '-');
-    }
-    out
 }

@@ -28,13 +28,7 @@ pub fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<()> {
 }
 
 fn pct(part: rust_decimal::Decimal, total: rust_decimal::Decimal) -> String {
-    if total.is_zero() {
-        return "-".to_string();
-    }
-    format!(
-        "{:.1}%",
-        (part / total * rust_decimal::Decimal::from(100)).round_dp(1)
-    )
+    crate::fmt::share_pct(part, total).map_or_else(|| "-".to_string(), |p| format!("{p:.1}%"))
 }
 
 pub fn render_table(r: &MonthReport) -> String {
@@ -57,9 +51,9 @@ pub fn render_table(r: &MonthReport) -> String {
         "cost", "share", "prior month", "per outcome"
     ));
     for u in &r.by_use_case {
-        let per = match (&u.outcome_metric, u.cost_per_outcome) {
-            (Some(m), Some(v)) => format!("${v} /{m}"),
-            (Some(m), None) => format!("no {m} value"),
+        let per = match (&u.outcome_metric, &u.outcome_label, u.cost_per_outcome) {
+            (Some(_), Some(l), Some(v)) => format!("${v}{}", l.per_unit()),
+            (Some(m), _, None) => format!("no {m} value"),
             _ => String::new(),
         };
         s.push_str(&format!(

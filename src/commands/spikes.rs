@@ -1,4 +1,5 @@
-//! `tollgate spikes`: flagged days with their volume/price/mix split; JSON with --json.
+//! `tollgate spikes`: flagged days (spikes and level shifts) with their volume/price/mix split;
+//! JSON with --json.
 
 use std::io::Write;
 
@@ -72,6 +73,12 @@ pub fn render_table(r: &SpikeReport) -> String {
             sp.z_score,
             sp.main_effect()
         ));
+        if let Some(level) = sp.level_summary() {
+            s.push_str(&format!(
+                "    level shift {level}, through {}; later days measured at the new level\n",
+                sp.through
+            ));
+        }
         s.push_str(&format!(
             "    volume {:>11}   price {:>11}   mix {:>11}\n",
             usd(sp.volume_effect),

@@ -15,7 +15,7 @@ pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
         sources: args.source.clone(),
         since: args.since,
         full: args.full,
-        today: super::env_today()?,
+        today: crate::clock::pinned_today()?,
         retry: None,
     };
     let tty = std::io::stderr().is_terminal();

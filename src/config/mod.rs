@@ -2,12 +2,14 @@
 //! Every error names the file, the line and the key.
 
 mod model;
+mod outcomes;
 
 use std::path::{Path, PathBuf};
 
 use rust_decimal::Decimal;
 
 pub use model::*;
+pub use outcomes::MetricLabel;
 
 pub const DEFAULTS: &str = include_str!("default.toml");
 
@@ -174,6 +176,14 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
         key,
         message,
     };
+    let cur = &c.ledger.currency;
+    if cur.len() != 3 || !cur.chars().all(|ch| ch.is_ascii_uppercase()) {
+        return Err(err(
+            locate(text, "", 0, "currency"),
+            "ledger.currency".to_string(),
+            format!("'{cur}' is not an ISO 4217 code such as USD or EUR (three capital letters)"),
+        ));
+    }
     let mut ids = std::collections::HashSet::new();
     for (i, u) in c.use_cases.iter().enumerate() {
         if u.id.trim().is_empty() || u.id == "unallocated" {
@@ -315,6 +325,7 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
             }
         }
     }
+    outcomes::validate(c, text, err)?;
     validate_proxy(&c.proxy, text, file)?;
     if c.forecast.targets.iter().any(|t| *t <= Decimal::ZERO) {
         return Err(err(

@@ -1,4 +1,4 @@
-//! The shape of tollgate.toml (PRODUCT section 3). Unknown keys are errors.
+//! The shape of tollgate.toml (docs/CONTRACTS.md, "Configuration"). Unknown keys are errors.
 
 use std::collections::BTreeMap;
 
@@ -13,7 +13,12 @@ pub struct Config {
     #[serde(default)]
     pub sync: SyncConfig,
     #[serde(default)]
+    pub ledger: LedgerConfig,
+    #[serde(default)]
     pub use_cases: Vec<UseCase>,
+    /// How each outcome metric reads, by metric id (the three of the premise in the defaults).
+    #[serde(default)]
+    pub outcomes: BTreeMap<String, OutcomeLabel>,
     #[serde(default)]
     pub rules: Vec<Rule>,
     #[serde(default)]
@@ -38,6 +43,28 @@ pub enum SourceKind {
     Modal,
     Focus,
     Gateway,
+}
+
+impl SourceKind {
+    /// The kind as written in the config (`openai`, `focus`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Openai => "openai",
+            SourceKind::Anthropic => "anthropic",
+            SourceKind::Aws => "aws",
+            SourceKind::Gcp => "gcp",
+            SourceKind::Modal => "modal",
+            SourceKind::Focus => "focus",
+            SourceKind::Gateway => "gateway",
+        }
+    }
+
+    /// Whether `tollgate sync` pulls this kind: every API source, Modal's billing report and
+    /// FOCUS folders; gateway spools are written by `tollgate proxy` and not read by sync yet.
+    /// The one rule used by `sync`, the Sources tab and `doctor`.
+    pub fn is_syncable(self) -> bool {
+        !matches!(self, SourceKind::Gateway)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -80,6 +107,22 @@ impl Default for SyncConfig {
     }
 }
 
+/// The ledger's one currency (ISO 4217). tollgate has no exchange rates, so rows billed in
+/// another currency are refused rather than added.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct LedgerConfig {
+    pub currency: String,
+}
+
+impl Default for LedgerConfig {
+    fn default() -> Self {
+        LedgerConfig {
+            currency: "USD".to_string(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
 #[serde(rename_all = "lowercase")]
 pub enum UseCaseKind {
@@ -109,6 +152,16 @@ pub struct UseCase {
     pub outcome: Option<String>,
     pub owner: Option<String>,
     pub cost_centre: Option<String>,
+}
+
+/// How a cost-per-outcome metric reads in every view and export:
+/// `[outcomes.meetings_booked]` with `label = "per meeting booked"` and `unit = "meeting"`
+/// (for `$41.20/meeting` where space is short; the metric id when absent).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct OutcomeLabel {
+    pub label: String,
+    pub unit: Option<String>,
 }
 
 /// Match keys: all optional, all must hold; values exact, `*` a wildcard.

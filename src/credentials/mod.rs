@@ -1,6 +1,7 @@
-//! Credentials (PRODUCT C3): a source's secret comes from `TOLLGATE_<SOURCE>_KEY`, else from the
-//! OS keyring (service `tollgate`, user = source name). Secrets are [`Secret`]s, which print as
-//! `***`, so they cannot reach logs, the DB or error messages by accident.
+//! Credentials (docs/CONTRACTS.md, "Environment"): a source's secret comes from
+//! `TOLLGATE_<SOURCE>_KEY`, else from the OS keyring (service `tollgate`, user = source name).
+//! Secrets are [`Secret`]s, which print as `***`, so they cannot reach logs, the DB or error
+//! messages by accident.
 //!
 //! Call these from plain threads or `spawn_blocking`: keyring lookups block.
 
@@ -70,6 +71,37 @@ pub fn resolve(source: &str) -> Result<Option<Secret>, CredentialError> {
     keyring
         .get(source)
         .map_err(|f| keyring_error(&keyring, source, f))
+}
+
+/// A credential found by [`resolve_chain`], and where.
+#[derive(Debug)]
+pub enum Chosen<P> {
+    /// `TOLLGATE_<SOURCE>_KEY` (the variable's name).
+    Tollgate(Secret, String),
+    /// The provider's own variables or files, as the caller's fallback found them.
+    Provider(P),
+    /// The OS keyring.
+    Keyring(Secret, Backend),
+}
+
+/// The one order every source resolves its credential in: `TOLLGATE_<SOURCE>_KEY`, else what
+/// `provider` finds of the provider's own (AWS and GCP env vars and files), else the keyring.
+/// `None` when none has one. Sync and `doctor` both go through this.
+pub fn resolve_chain<P>(
+    source: &str,
+    provider: impl FnOnce() -> Option<P>,
+) -> Result<Option<Chosen<P>>, CredentialError> {
+    if let Some(secret) = from_env(source)? {
+        return Ok(Some(Chosen::Tollgate(secret, env_var(source))));
+    }
+    if let Some(found) = provider() {
+        return Ok(Some(Chosen::Provider(found)));
+    }
+    let keyring = keyring(source)?;
+    Ok(keyring
+        .get(source)
+        .map_err(|f| keyring_error(&keyring, source, f))?
+        .map(|secret| Chosen::Keyring(secret, keyring.backend())))
 }
 
 /// Stores the secret in the keyring; returns the backend that holds it now.

@@ -139,6 +139,7 @@ pub fn modal(clock: &Clock, plan: &[Planned]) -> Vec<ReportItem> {
                 interval_start: day.format("%Y-%m-%dT00:00:00+00:00").to_string(),
                 cost: json_money(usd(spend)),
                 tags: BTreeMap::from([(TAG_KEY.to_string(), tag.to_string())]),
+                resource: None,
             });
         }
     }

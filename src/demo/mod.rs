@@ -1,7 +1,8 @@
-//! The demo dataset (PRODUCT section 5): a deterministic generator of provider-shaped records
-//! (OpenAI and Anthropic Admin API buckets, Cost Explorer pages, a Modal billing report, FOCUS
-//! lines from Pinecone and Replicate) that go through the same `normalize` + `ingest` path as
-//! real syncs, plus outcome values, a few dependency reviews and the demo's own config.
+//! The demo dataset (docs/CONTRACTS.md, "Demo dataset"): a deterministic generator of
+//! provider-shaped records (OpenAI and Anthropic Admin API buckets, Cost Explorer pages, a Modal
+//! billing report, FOCUS lines from Pinecone and Replicate) that go through the same `normalize` +
+//! `ingest` path as real syncs, plus outcome values, a few dependency reviews and the demo's own
+//! config.
 //!
 //! Time: data covers the 14 complete months before `as_of`'s month and the month in progress
 //! up to and including `as_of` (the demo's clock stands at the end of that day). Everything is
@@ -21,7 +22,7 @@ use rust_decimal::Decimal;
 
 use crate::month::Month;
 use crate::normalize::{normalize, SourceRecords};
-use crate::store::{sql, IngestScope, Store};
+use crate::store::{queries, IngestScope, Store};
 use plan::{Clock, Stream, STREAMS};
 use rng::{nth_root, powi, SplitMix64};
 
@@ -191,9 +192,9 @@ pub fn write(store: &Store, seed: u64, as_of: NaiveDate) -> anyhow::Result<DemoS
             [crate::prices::ORIGIN_DEMO],
         )?;
         crate::prices::insert_prices(c, &demo_prices, chrono::Utc::now().naive_utc())?;
-        c.execute(sql::SETTING_SET, ["config_toml", CONFIG_TOML])?;
+        c.execute(queries::SETTING_SET, ["config_toml", CONFIG_TOML])?;
         let demo = format!("seed={seed};as_of={}", as_of.format("%Y-%m-%d"));
-        c.execute(sql::SETTING_SET, ["demo", demo.as_str()])?;
+        c.execute(queries::SETTING_SET, ["demo", demo.as_str()])?;
         Ok(())
     })?;
     Ok(DemoSummary {

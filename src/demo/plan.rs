@@ -1,7 +1,8 @@
 //! The demo's spend plan: which provider streams exist, what each costs in the latest complete
 //! month, how it grew, and the scenarios (a rollout, a hot fortnight, a retry-loop spike, a
 //! price doubling). Every stream is calibrated so that its noise-free spend in the latest
-//! complete month equals its target; the targets add up to the premise of PRODUCT section 1.
+//! complete month equals its target; the targets add up to the premise (docs/CONTRACTS.md,
+//! "Demo dataset").
 
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 

@@ -2,13 +2,17 @@
 //! model, else the resource, else the service) — derived from the ledger, with its allocated
 //! spend over the 30 days ending today, and its latest review (`waste`, `convenience`,
 //! `load-bearing`). Reviews are appended to `dependency_reviews` and never rewritten; the latest
-//! wins. Totals per class (and `untagged`) add up to the 30-day spend to the cent.
+//! wins.
+//!
+//! Spend no rule allocates is not a dependency but a gap in the rules: it is reported apart
+//! ([`Unallocated`], with the provider and item of each part), is never a waste candidate and
+//! cannot be reviewed. Totals per class (and `untagged`) plus the unallocated spend add up to
+//! the 30-day spend to the cent.
 //!
 //! Waste candidates: dependencies with spend in the window and either no outcome (the use case
-//! has no outcome metric configured, no value above zero for it in the latest complete month,
-//! or is `unallocated`), or no usage (no requests or tokens in the window from an item that
-//! reported them before — infrastructure billed without request counts is not flagged on that
-//! ground).
+//! has no outcome metric configured, or no value above zero for it in the latest complete
+//! month), or no usage (no requests or tokens in the window from an item that reported them
+//! before — infrastructure billed without request counts is not flagged on that ground).
 
 mod suggest;
 
@@ -24,15 +28,10 @@ use serde::{Deserialize, Serialize, Serializer};
 use crate::config::Config;
 use crate::money::{self, cents_summing_to, serialize_usd};
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::{Store, StoreError};
 
 pub use suggest::close_matches;
-
-pub(crate) const USAGE: &str = include_str!("../../queries/deps_usage.sql");
-pub(crate) const REVIEWS_LATEST: &str = include_str!("../../queries/deps_reviews_latest.sql");
-pub(crate) const HISTORY: &str = include_str!("../../queries/deps_history.sql");
-pub(crate) const INSERT_REVIEW: &str = include_str!("../../queries/deps_insert_review.sql");
-pub(crate) const KNOWN_KEYS: &str = include_str!("../../queries/deps_known_keys.sql");
 
 /// Days of spend shown per dependency, ending today.
 pub const WINDOW_DAYS: u32 = 30;
@@ -87,8 +86,13 @@ pub enum DepsError {
         key: String,
         suggestions: Vec<String>,
     },
-    #[error("the reviewer is empty; pass --by WHO (or set $USER)")]
+    #[error("the reviewer is empty; pass --by WHO (or set $USER or $LOGNAME)")]
     NoReviewer,
+    #[error(
+        "'{0}' is spend no rule allocates, not a dependency: add a rule to the config that \
+         allocates it to a use case (then review the use case's dependency)"
+    )]
+    Unallocated(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -115,14 +119,56 @@ pub struct DepsReport {
     pub window_end: NaiveDate,
     /// The month whose outcome values decide "no outcome".
     pub outcome_month: Month,
+    /// Every dollar of the window: the dependencies' and the unallocated spend.
     #[serde(serialize_with = "serialize_usd")]
     pub total_30d: Decimal,
-    /// Per class in `load-bearing, convenience, waste, untagged` order, in cents adding up to
-    /// `total_30d`.
+    /// Per class in `load-bearing, convenience, waste, untagged` order, in cents; with
+    /// `unallocated.cost_30d` they add up to `total_30d`.
     pub totals: Vec<ClassTotal>,
-    /// Largest 30-day spend first.
+    /// Spend no rule allocates (not a dependency).
+    pub unallocated: Unallocated,
+    /// Largest 30-day spend first; allocated spend only.
     pub dependencies: Vec<Dependency>,
 }
+
+/// The window's spend that no rule allocates: a gap in the rules, to close with a rule.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Unallocated {
+    /// In cents, so that the class totals and this add up to `total_30d`.
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost_30d: Decimal,
+    /// What to do about it.
+    pub action: String,
+    /// By provider and item, largest first, in cents adding up to `cost_30d`.
+    pub items: Vec<UnallocatedItem>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnallocatedItem {
+    pub provider: String,
+    pub item: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost_30d: Decimal,
+}
+
+impl Unallocated {
+    /// Its largest `n` parts, `OpenAI/gpt-5.5 $521.58, ... and 3 more`.
+    pub fn largest(&self, n: usize) -> String {
+        let mut parts: Vec<String> = self
+            .items
+            .iter()
+            .take(n)
+            .map(|i| format!("{}/{} {}", i.provider, i.item, money::usd(i.cost_30d)))
+            .collect();
+        if self.items.len() > n {
+            parts.push(format!("and {} more", self.items.len() - n));
+        }
+        parts.join(", ")
+    }
+}
+
+/// What to do about unallocated spend, as every view says it.
+pub const ADD_A_RULE: &str = "add a rule";
 
 impl DepsReport {
     pub fn waste_candidates(&self) -> impl Iterator<Item = &Dependency> {
@@ -146,7 +192,8 @@ pub struct Dependency {
     pub use_case: String,
     pub provider: String,
     pub item: String,
-    /// Exact; JSON carries cents.
+    /// In cents, rounded with every other dependency and the unallocated spend so that they
+    /// add up to `total_30d` (and each class to its total).
     #[serde(serialize_with = "serialize_usd")]
     pub cost_30d: Decimal,
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
@@ -209,7 +256,7 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
     };
     let reviews = latest_reviews(store)?;
 
-    let mut stmt = store.conn().prepare_cached(USAGE)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_USAGE)?;
     let rows = stmt.query_map(params![window_start, window_end, window_end], |r| {
         Ok((
             [
@@ -218,26 +265,36 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
                 r.get::<_, String>(2)?,
             ],
             [
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, String>(5)?,
+                r.get::<_, Decimal>(3)?,
+                r.get::<_, Decimal>(4)?,
+                r.get::<_, Decimal>(5)?,
             ],
             r.get::<_, bool>(6)?,
             r.get::<_, bool>(7)?,
         ))
     })?;
     let mut deps = Vec::new();
+    let mut unallocated = Vec::new();
     let mut seen = HashSet::new();
     for row in rows {
         let ([use_case, provider, item], [cost, requests, tokens], in_window, used_ever) = row?;
+        if use_case == UNALLOCATED {
+            if in_window && !cost.is_zero() {
+                unallocated.push(UnallocatedItem {
+                    provider,
+                    item,
+                    cost_30d: cost,
+                });
+            }
+            continue;
+        }
         let key = format!("{use_case}/{provider}/{item}");
         let review = reviews.get(&key);
         if !in_window && review.is_none() {
             continue;
         }
-        let num = |s: &str| money::parse(s).unwrap_or_default();
-        let (cost_30d, requests_30d, tokens_30d) = (num(&cost), num(&requests), num(&tokens));
-        let outcome = use_case != UNALLOCATED && has_outcome(&use_case);
+        let (cost_30d, requests_30d, tokens_30d) = (cost, requests, tokens);
+        let outcome = has_outcome(&use_case);
         let mut waste_reasons = Vec::new();
         if cost_30d > Decimal::ZERO {
             if !outcome {
@@ -265,9 +322,10 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
             waste_reasons,
         });
     }
-    // Reviewed keys the ledger no longer has (e.g. after a rule change) stay visible at $0.
+    // Reviewed keys the ledger no longer has (e.g. after a rule change) stay visible at $0;
+    // reviews of unallocated spend (possible before it was set apart) are not dependencies.
     for (key, r) in &reviews {
-        if seen.contains(key) {
+        if seen.contains(key) || is_unallocated(key) {
             continue;
         }
         let mut parts = key.splitn(3, '/');
@@ -284,7 +342,7 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
             cost_30d: Decimal::ZERO,
             requests_30d: Decimal::ZERO,
             tokens_30d: Decimal::ZERO,
-            has_outcome: uc != UNALLOCATED && has_outcome(uc),
+            has_outcome: has_outcome(uc),
             class: r.class.parse().ok(),
             note: r.note.clone(),
             reviewer: Some(r.reviewer.clone()),
@@ -294,29 +352,42 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
         });
     }
     deps.sort_by(|a, b| b.cost_30d.cmp(&a.cost_30d).then(a.key.cmp(&b.key)));
-
-    let total: Decimal = deps.iter().map(|d| d.cost_30d).sum();
+    unallocated.sort_by(|a, b| {
+        (b.cost_30d.cmp(&a.cost_30d))
+            .then_with(|| (&a.provider, &a.item).cmp(&(&b.provider, &b.item)))
+    });
+    // Every line in cents, rounded together so that the dependencies and the unallocated
+    // spend add up to the total, and so does every sum of them (the class totals).
+    let unallocated_exact: Decimal = unallocated.iter().map(|u| u.cost_30d).sum();
+    let mut exact: Vec<Decimal> = deps.iter().map(|d| d.cost_30d).collect();
+    exact.push(unallocated_exact);
+    let total: Decimal = exact.iter().copied().sum();
+    let mut rounded = cents_summing_to(&exact, total);
+    let unallocated_30d = rounded.pop().unwrap_or_default();
+    for (d, cost) in deps.iter_mut().zip(rounded) {
+        d.cost_30d = cost;
+    }
+    let parts: Vec<Decimal> = unallocated.iter().map(|u| u.cost_30d).collect();
+    for (u, cost) in unallocated
+        .iter_mut()
+        .zip(cents_summing_to(&parts, unallocated_30d))
+    {
+        u.cost_30d = cost;
+    }
     let classes: Vec<Option<DepClass>> = DepClass::ALL
         .into_iter()
         .map(Some)
         .chain(std::iter::once(None))
         .collect();
-    let exact: Vec<Decimal> = classes
-        .iter()
-        .map(|c| {
-            deps.iter()
-                .filter(|d| d.class == *c)
-                .map(|d| d.cost_30d)
-                .sum()
-        })
-        .collect();
     let totals = classes
         .iter()
-        .zip(cents_summing_to(&exact, total))
-        .map(|(c, cost_30d)| ClassTotal {
-            class: c.map(DepClass::as_str).unwrap_or("untagged").to_string(),
-            cost_30d,
-            count: deps.iter().filter(|d| d.class == *c).count(),
+        .map(|c| {
+            let of_class = || deps.iter().filter(|d| d.class == *c);
+            ClassTotal {
+                class: c.map(DepClass::as_str).unwrap_or("untagged").to_string(),
+                cost_30d: of_class().map(|d| d.cost_30d).sum(),
+                count: of_class().count(),
+            }
         })
         .collect();
     Ok(DepsReport {
@@ -326,6 +397,11 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
         outcome_month,
         total_30d: money::cents(total),
         totals,
+        unallocated: Unallocated {
+            cost_30d: unallocated_30d,
+            action: ADD_A_RULE.to_string(),
+            items: unallocated,
+        },
         dependencies: deps,
     })
 }
@@ -341,15 +417,19 @@ pub fn tag(
     by: &str,
     now: NaiveDateTime,
 ) -> Result<Review, DepsError> {
+    if is_unallocated(key) {
+        return Err(DepsError::Unallocated(key.to_string()));
+    }
     check_key(store, key)?;
     let by = by.trim();
     if by.is_empty() {
         return Err(DepsError::NoReviewer);
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    store
-        .conn()
-        .execute(INSERT_REVIEW, params![key, class.as_str(), note, by, now])?;
+    store.conn().execute(
+        queries::DEPS_INSERT_REVIEW,
+        params![key, class.as_str(), note, by, now],
+    )?;
     Ok(Review {
         key: key.to_string(),
         class: class.as_str().to_string(),
@@ -362,16 +442,23 @@ pub fn tag(
 /// Every review of `key`, oldest first. Unknown keys are an error, as for [`tag`].
 pub fn history(store: &Store, key: &str) -> Result<Vec<Review>, DepsError> {
     check_key(store, key)?;
-    let mut stmt = store.conn().prepare_cached(HISTORY)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_HISTORY)?;
     let rows = stmt.query_map([key], review_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Every dependency key the ledger has had, and every reviewed one.
+/// Every dependency key the ledger has had, and every reviewed one (unallocated spend is not
+/// a dependency, so its keys are not among them).
 pub fn known_keys(store: &Store) -> Result<Vec<String>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(KNOWN_KEYS)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_KNOWN_KEYS)?;
     let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    let keys = rows.collect::<Result<Vec<_>, _>>()?;
+    Ok(keys.into_iter().filter(|k| !is_unallocated(k)).collect())
+}
+
+/// Whether `key` names unallocated spend (`unallocated/...`), which is not a dependency.
+fn is_unallocated(key: &str) -> bool {
+    key.split('/').next() == Some(UNALLOCATED)
 }
 
 fn check_key(store: &Store, key: &str) -> Result<(), DepsError> {
@@ -386,7 +473,7 @@ fn check_key(store: &Store, key: &str) -> Result<(), DepsError> {
 }
 
 fn latest_reviews(store: &Store) -> Result<HashMap<String, Review>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(REVIEWS_LATEST)?;
+    let mut stmt = store.conn().prepare_cached(queries::DEPS_REVIEWS_LATEST)?;
     let rows = stmt.query_map([], review_from_row)?;
     let mut out = HashMap::new();
     for r in rows {
@@ -409,15 +496,6 @@ fn review_from_row(r: &duckdb::Row<'_>) -> duckdb::Result<Review> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn deps_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        for q in [USAGE, REVIEWS_LATEST, HISTORY, INSERT_REVIEW, KNOWN_KEYS] {
-            store.conn().prepare(q).expect("prepares");
-        }
-    }
 
     #[test]
     fn classes_parse() {

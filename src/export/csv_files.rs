@@ -22,12 +22,10 @@ pub fn plain(v: Decimal) -> String {
 
 /// Share of `total` in percent with one decimal; empty when the total is zero.
 pub fn pct(part: Decimal, total: Decimal) -> String {
-    if total.is_zero() {
-        return String::new();
-    }
-    let mut p = (part / total * Decimal::from(100)).round_dp(1);
-    p.rescale(1);
-    p.to_string()
+    crate::fmt::share_pct(part, total).map_or_else(String::new, |mut p| {
+        p.rescale(1);
+        p.to_string()
+    })
 }
 
 /// One CSV field, quoted when it has to be (RFC 4180).
@@ -68,6 +66,7 @@ pub fn use_cases(d: &PackData) -> String {
                 pct(u.cost, r.total),
                 opt(u.prior_month_cost.map(plain)),
                 opt(u.outcome_metric.clone()),
+                opt(u.outcome_label.as_ref().map(|l| l.label.clone())),
                 opt(u.outcome_value.map(|v| v.normalize())),
                 opt(u.cost_per_outcome),
             ]
@@ -84,6 +83,7 @@ pub fn use_cases(d: &PackData) -> String {
         String::new(),
         String::new(),
         String::new(),
+        String::new(),
     ]);
     table(
         &[
@@ -95,6 +95,7 @@ pub fn use_cases(d: &PackData) -> String {
             "share_pct",
             "prior_month_cost",
             "outcome_metric",
+            "outcome_label",
             "outcome_value",
             "cost_per_outcome",
         ],
@@ -143,8 +144,10 @@ pub fn gates(d: &PackData) -> String {
     )
 }
 
+/// The dependencies, then one line for the spend no rule allocates (not a dependency), so
+/// that `cost_30d` adds up to the window's spend to the cent.
 pub fn dependencies(d: &PackData) -> String {
-    let rows = d
+    let mut rows: Vec<Vec<String>> = d
         .deps
         .dependencies
         .iter()
@@ -166,6 +169,16 @@ pub fn dependencies(d: &PackData) -> String {
             ]
         })
         .collect();
+    let u = &d.deps.unallocated;
+    if !u.cost_30d.is_zero() {
+        let mut line = vec![String::new(); 13];
+        line[0] = crate::deps::UNALLOCATED.to_string();
+        line[1] = crate::deps::UNALLOCATED.to_string();
+        line[4] = plain(u.cost_30d);
+        line[8] = format!("not a dependency: no rule matches this spend; {}", u.action);
+        line[11] = false.to_string();
+        rows.push(line);
+    }
     table(
         &[
             "key",

@@ -13,9 +13,7 @@ use crate::gates::{self, Breach};
 use crate::month::Month;
 use crate::reconcile::{reconcile, Reconciliation};
 use crate::report::{month_report, MonthReport};
-use crate::store::{sql, Store};
-
-pub(crate) const FRESHNESS: &str = include_str!("../../queries/export_freshness.sql");
+use crate::store::{queries, Store};
 
 /// The inputs of one pack.
 #[derive(Debug, Clone)]
@@ -70,7 +68,7 @@ pub fn month_rows(store: &Store, month: Month) -> Result<i64, ExportError> {
     let (start, end) = (month.first_day(), month.next().first_day());
     Ok(store
         .conn()
-        .query_row(sql::MONTH_TOTALS, params![start, end], |r| r.get(2))?)
+        .query_row(queries::TOTALS_OVER_DAYS, params![start, end], |r| r.get(2))?)
 }
 
 /// The day gates and the forecast are evaluated at (see [`PackData::as_of`]).
@@ -142,7 +140,7 @@ pub fn gather(
 fn freshness(store: &Store, month: Month) -> Result<Vec<SourceFreshness>, ExportError> {
     let (start, end) = month.bounds();
     let month_end = end.format("%Y-%m-%d %H:%M:%S").to_string();
-    let mut stmt = store.conn().prepare(FRESHNESS)?;
+    let mut stmt = store.conn().prepare(queries::EXPORT_FRESHNESS)?;
     let rows = stmt.query_map(params![start, end], |r| {
         Ok((
             r.get::<_, String>(0)?,

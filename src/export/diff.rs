@@ -189,6 +189,7 @@ mod tests {
                     cost: money(c),
                     prior_month_cost: None,
                     outcome_metric: None,
+                    outcome_label: None,
                     outcome_value: None,
                     cost_per_outcome: None,
                 })

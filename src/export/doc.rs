@@ -198,7 +198,10 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
             .map(|u| {
                 vec![
                     format!("{} ({})", d.name_of(&u.use_case), u.use_case),
-                    u.outcome_metric.clone().unwrap_or_default(),
+                    u.outcome_label
+                        .as_ref()
+                        .map(|l| l.label.clone())
+                        .unwrap_or_default(),
                     or_dash(u.outcome_value.map(|v| v.normalize().to_string())),
                     usd(u.cost),
                     or_dash(u.cost_per_outcome.map(|v| format!("${v}"))),
@@ -366,6 +369,14 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
         .iter()
         .map(|t| vec![t.class.clone(), t.count.to_string(), usd(t.cost_30d)])
         .collect();
+    let unallocated = &deps.unallocated;
+    if !unallocated.cost_30d.is_zero() {
+        rows.push(vec![
+            "unallocated (not a dependency)".into(),
+            "-".into(),
+            usd(unallocated.cost_30d),
+        ]);
+    }
     rows.push(vec![
         "Total".into(),
         deps.dependencies.len().to_string(),
@@ -376,6 +387,14 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
         rows,
         true,
     ));
+    if !unallocated.cost_30d.is_zero() {
+        b.push(Block::Para(format!(
+            "{} unallocated: {}. No rule matches {}.",
+            usd(unallocated.cost_30d),
+            unallocated.action,
+            unallocated.largest(3)
+        )));
+    }
     // The map: every dependency under its class (untagged last), largest first within a class.
     let mut rows = Vec::new();
     for class in DepClass::ALL.map(Some).into_iter().chain([None]) {

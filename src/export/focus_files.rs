@@ -2,7 +2,7 @@
 //! mandatory ones included) plus `x_UseCase`, `x_Category`, `x_Share`, `x_AllocatedCost` and
 //! the ledger's own `x_` columns, written by DuckDB's COPY so DECIMAL money stays exact.
 //!
-//! A row split across use cases is emitted once per use case (see queries/export_focus.sql):
+//! A row split across use cases is emitted once per use case (see queries/export/focus.sql):
 //! every cost and quantity column is that use case's part, and the parts add up exactly to the
 //! ledger row. So the FOCUS cost columns of the file add up to the month's total, grouping
 //! `EffectiveCost` by `x_UseCase` gives the use-case split, and `import focus` of the file
@@ -15,9 +15,8 @@ use duckdb::params;
 use super::ExportError;
 use crate::config::Config;
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::Store;
-
-pub(crate) const EXPORT_FOCUS: &str = include_str!("../../queries/export_focus.sql");
 
 pub const CSV: &str = "focus.csv";
 pub const PARQUET: &str = "focus.parquet";
@@ -32,7 +31,7 @@ pub fn write(
     store.refresh_allocation(config)?;
     let (start, end) = month.bounds();
     let c = store.conn();
-    c.execute(EXPORT_FOCUS, params![start, end])?;
+    c.execute(queries::EXPORT_FOCUS, params![start, end])?;
     let rows: i64 = c.query_row("SELECT count(*) FROM export_focus", [], |r| r.get(0))?;
     // COPY takes no bound parameters: the target is a quoted literal of our own temp path.
     let copy = |name: &str, options: &str| -> Result<(), ExportError> {

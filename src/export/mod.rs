@@ -1,5 +1,5 @@
-//! Business-review packs (`tollgate export --month M --out DIR`, PRODUCT C12): a frozen,
-//! reproducible snapshot of one month for finance.
+//! Business-review packs (`tollgate export --month M --out DIR`, docs/CONTRACTS.md "Export pack"):
+//! a frozen, reproducible snapshot of one month for finance.
 //!
 //! A pack is a directory with `summary.md`, `report.html` (self-contained, inline SVG charts),
 //! `focus.csv` and `focus.parquet` (the month's ledger rows with their use case; see
@@ -37,6 +37,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::{Store, StoreError};
 
 pub const SUMMARY: &str = "summary.md";
@@ -51,17 +52,6 @@ pub const FILES: [&str; 7] = [
     csv_files::USE_CASES,
     csv_files::GATES,
     csv_files::DEPENDENCIES,
-];
-
-const PACK_INSERT: &str = include_str!("../../queries/export_pack_insert.sql");
-const PACK_PREVIOUS: &str = include_str!("../../queries/export_pack_previous.sql");
-const WATERMARK: &str = include_str!("../../queries/overview_freshness.sql");
-
-/// The statements of this module, for the prepare-everything test.
-pub const QUERIES: &[(&str, &str)] = &[
-    ("export_pack_insert", PACK_INSERT),
-    ("export_pack_previous", PACK_PREVIOUS),
-    ("export_freshness", data::FRESHNESS),
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -185,7 +175,9 @@ pub fn write_pack(
         std::fs::write(&p, text).map_err(io_err(&p))?;
     }
     let mut files = manifest::describe(dir, &FILES).map_err(io_err(dir))?;
-    let watermark: Option<String> = store.conn().query_row(WATERMARK, [], |r| r.get(0))?;
+    let watermark: Option<String> = store
+        .conn()
+        .query_row(queries::FRESHNESS, [], |r| r.get(0))?;
     let m = manifest::Manifest {
         tollgate_version: env!("CARGO_PKG_VERSION").to_string(),
         month: month.to_string(),
@@ -220,7 +212,7 @@ pub fn write_pack(
     // The row lands only if the pack is in place, and the pack stays only if the row landed.
     let pack_id = store.in_transaction(|c| {
         let id: i64 = c.query_row(
-            PACK_INSERT,
+            queries::EXPORT_PACK_INSERT,
             params![
                 month.to_string(),
                 data.as_of,
@@ -274,7 +266,7 @@ fn previous_changes(
     month: Month,
     now: &diff::Digest,
 ) -> Result<Option<diff::Changes>, ExportError> {
-    let mut stmt = store.conn().prepare(PACK_PREVIOUS)?;
+    let mut stmt = store.conn().prepare(queries::EXPORT_PACK_PREVIOUS)?;
     let mut rows = stmt.query([month.to_string()])?;
     let Some(row) = rows.next()? else {
         return Ok(None);

@@ -291,10 +291,10 @@ pub fn cost_per_outcome(d: &PackData) -> String {
         .by_use_case
         .iter()
         .filter_map(|u| {
-            u.outcome_metric.as_ref().map(|m| {
+            u.outcome_label.as_ref().map(|l| {
                 (
                     d.name_of(&u.use_case).to_string(),
-                    m.clone(),
+                    l.label.clone(),
                     u.cost_per_outcome,
                     prior(&u.use_case),
                 )
@@ -314,13 +314,7 @@ pub fn cost_per_outcome(d: &PackData) -> String {
             .max(before.map(f).unwrap_or(0.0))
             .max(1e-12);
         s.push_str(&text(label_w - 10.0, yy + 20.0, "end", "label", name));
-        s.push_str(&text(
-            label_w - 10.0,
-            yy + 38.0,
-            "end",
-            "axis",
-            &format!("per {metric}"),
-        ));
+        s.push_str(&text(label_w - 10.0, yy + 38.0, "end", "axis", metric));
         for (k, (v, colour, when)) in [
             (now, colours::OUTCOME_BAR, d.month.to_string()),
             (before, colours::OUTCOME_PRIOR, d.month.prev().to_string()),

@@ -1,6 +1,6 @@
-//! The spend forecast (`tollgate forecast`, PRODUCT C8): monthly history, a 12-month forecast
-//! with a median and an 80% interval, when each target is crossed, a back-test error, and
-//! what-if scenarios.
+//! The spend forecast (`tollgate forecast`, docs/CONTRACTS.md "JSON output"): monthly history, a
+//! 12-month forecast with a median and an 80% interval, when each target is crossed, a back-test
+//! error, and what-if scenarios.
 //!
 //! # Method: a log-linear trend carried from the last month (`log_linear_trend`)
 //!
@@ -72,13 +72,10 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::money::{self, serialize_usd};
 use crate::month::Month;
-use crate::store::{sql, Store, StoreError};
+use crate::store::{queries, Store, StoreError};
 use model::Trend;
 use scenario::{month_factor, signed_pct, target_label, PriceShift};
 pub use scenario::{parse_growth, parse_price_change, Scenario};
-
-const LEDGER_START: &str = include_str!("../../queries/forecast_ledger_start.sql");
-const SHARES: &str = include_str!("../../queries/forecast_shares.sql");
 
 /// Months forecast, starting with the current one.
 pub const HORIZON: i32 = 12;
@@ -271,7 +268,7 @@ fn compute(
 fn history(store: &Store, current: Month) -> Result<Vec<MonthCost>, StoreError> {
     let start: Option<String> = store
         .conn()
-        .prepare_cached(LEDGER_START)?
+        .prepare_cached(queries::FORECAST_LEDGER_START)?
         .query_row([], |r| r.get(0))?;
     let Some(start) = start.and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()) else {
         return Ok(Vec::new());
@@ -282,13 +279,13 @@ fn history(store: &Store, current: Month) -> Result<Vec<MonthCost>, StoreError> 
         Month::of(start)
     };
     let mut totals: HashMap<Month, Decimal> = HashMap::new();
-    let mut stmt = store.conn().prepare_cached(sql::MONTHLY_TOTALS)?;
-    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
+    let mut stmt = store.conn().prepare_cached(queries::TOTALS_PER_MONTH)?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get::<_, NaiveDate>(0)?, r.get::<_, Decimal>(1)?))
+    })?;
     for row in rows {
         let (month, cost) = row?;
-        if let (Ok(m), Some(c)) = (month.parse::<Month>(), money::parse(&cost)) {
-            totals.insert(m, c);
-        }
+        totals.insert(Month::of(month), cost);
     }
     let mut out = Vec::new();
     let mut month = first;
@@ -325,19 +322,15 @@ fn price_shifts(
         return Ok(Vec::new());
     }
     let (start, end) = base.bounds();
-    let mut stmt = store.conn().prepare_cached(SHARES)?;
+    let mut stmt = store.conn().prepare_cached(queries::FORECAST_SHARES)?;
     let rows = stmt.query_map(duckdb::params![start, end], |r| {
         Ok((
             r.get::<_, String>(0)?,
             r.get::<_, Option<String>>(1)?,
-            r.get::<_, String>(2)?,
+            r.get::<_, Decimal>(2)?,
         ))
     })?;
-    let mut spend = Vec::new();
-    for row in rows {
-        let (provider, model, cost) = row?;
-        spend.push((provider, model, money::parse(&cost).unwrap_or_default()));
-    }
+    let spend = rows.collect::<Result<Vec<_>, _>>()?;
     let total: Decimal = spend.iter().map(|s| s.2).sum();
     Ok(changes
         .into_iter()

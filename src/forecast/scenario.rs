@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::prelude::*;
 
 use crate::month::Month;
-use crate::normalize::openai::is_snapshot_of;
+use crate::prices::model_names;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Scenario {
@@ -84,9 +84,12 @@ pub fn matches(
     let model_ok = match (model, row_model) {
         (None, _) => true,
         (Some(_), None) => false,
+        // The row's model or a name it is a dated snapshot of, by the price table's rule:
+        // `claude-sonnet-4` never reaches `claude-sonnet-4-5`.
         (Some(m), Some(r)) => {
             let (m, r) = (m.to_ascii_lowercase(), r.to_ascii_lowercase());
-            m == r || is_snapshot_of(&r, &m)
+            let found = model_names(&r).any(|name| name == m);
+            found
         }
     };
     provider_ok && model_ok
@@ -188,6 +191,31 @@ mod tests {
             Some("gpt-4o-mini")
         ));
         assert!(matches(None, None, "AWS", None));
+        // Another model that merely starts with the name and a digit is not a snapshot of it.
+        for (target, row) in [
+            ("claude-sonnet-4", "claude-sonnet-4-5"),
+            ("claude-sonnet-4", "claude-sonnet-4-5-20250929"),
+            ("claude-3", "claude-3-5-sonnet-20241022"),
+            ("gpt-4", "gpt-4-1106-preview"),
+        ] {
+            assert!(
+                !matches(Some("Anthropic"), Some(target), "Anthropic", Some(row))
+                    && !matches(Some("OpenAI"), Some(target), "OpenAI", Some(row)),
+                "{target} must not match {row}"
+            );
+        }
+        assert!(matches(
+            Some("Anthropic"),
+            Some("claude-sonnet-4-5"),
+            "Anthropic",
+            Some("claude-sonnet-4-5-20250929")
+        ));
+        assert!(matches(
+            Some("Anthropic"),
+            Some("claude-sonnet-4-5"),
+            "Anthropic",
+            Some("claude-sonnet-4-5@20250929")
+        ));
         let shift = PriceShift {
             share: 0.5,
             pct: 100.0,

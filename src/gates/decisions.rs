@@ -10,12 +10,13 @@ use duckdb::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-use super::{sql, Breach, Gate, GateError, GateReport};
+use super::{Breach, Gate, GateError, GateReport};
 use crate::money;
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::{Store, StoreError};
 
-/// What was decided on a breach (PRODUCT section 1).
+/// What was decided on a breach (docs/CONTRACTS.md, "Gates").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Decision {
@@ -130,7 +131,7 @@ pub fn decide(
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let new_id = store.in_transaction(|c| -> Result<i64, StoreError> {
         let new_id: i64 = c.query_row(
-            sql::DECISION_INSERT,
+            queries::GATES_DECISION_INSERT,
             params![
                 breach.id,
                 breach.gate.as_str(),
@@ -147,7 +148,7 @@ pub fn decide(
         )?;
         if breach.gate == Gate::G3 && decision == Decision::Approved {
             c.execute(
-                sql::BASELINE_INSERT,
+                queries::GATES_BASELINE_INSERT,
                 params![
                     breach.month.next().to_string(),
                     money::cents(breach.value).to_string(),
@@ -186,7 +187,7 @@ fn record(
 
 /// The whole audit log, oldest first.
 pub fn audit_log(store: &Store) -> Result<Vec<DecisionRecord>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(sql::DECISIONS)?;
+    let mut stmt = store.conn().prepare_cached(queries::GATES_DECISIONS)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, i64>(0)?,
@@ -198,8 +199,8 @@ pub fn audit_log(store: &Store) -> Result<Vec<DecisionRecord>, StoreError> {
             r.get::<_, String>(6)?,
             r.get::<_, Option<String>>(7)?,
             r.get::<_, String>(8)?,
-            r.get::<_, String>(9)?,
-            r.get::<_, String>(10)?,
+            r.get::<_, Decimal>(9)?,
+            r.get::<_, Decimal>(10)?,
         ))
     })?;
     let mut out = Vec::new();
@@ -226,8 +227,8 @@ pub fn audit_log(store: &Store) -> Result<Vec<DecisionRecord>, StoreError> {
             by,
             note,
             decided_at,
-            value: money::parse(&value).unwrap_or_default(),
-            threshold: money::parse(&threshold).unwrap_or_default(),
+            value,
+            threshold,
         });
     }
     Ok(out)
@@ -248,7 +249,7 @@ pub fn latest_decisions(log: &[DecisionRecord]) -> HashMap<String, DecisionRecor
 }
 
 /// Use cases whose latest `paused`/`resumed` decision (on any G1 or G2 breach) is `paused`:
-/// the gateway refuses their requests (PRODUCT C13).
+/// the gateway refuses their requests (docs/ARCHITECTURE.md, "Gateway (tollgate proxy)").
 pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
     let mut latest: HashMap<String, Decision> = HashMap::new();
     for d in audit_log(store)? {
@@ -267,18 +268,18 @@ pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
 
 /// Every approved G3 baseline, in the order they were set.
 pub fn approved_baselines(store: &Store) -> Result<Vec<ApprovedBaseline>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(sql::BASELINES)?;
+    let mut stmt = store.conn().prepare_cached(queries::GATES_BASELINES)?;
     let rows = stmt.query_map([], |r| {
         Ok((
             r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
+            r.get::<_, Decimal>(1)?,
             r.get::<_, i64>(2)?,
         ))
     })?;
     let mut out = Vec::new();
     for row in rows {
         let (from, usd, decision_id) = row?;
-        if let (Ok(effective_from), Some(usd)) = (from.parse::<Month>(), money::parse(&usd)) {
+        if let Ok(effective_from) = from.parse::<Month>() {
             out.push(ApprovedBaseline {
                 effective_from,
                 usd,

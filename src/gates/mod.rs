@@ -1,9 +1,9 @@
-//! Budget gates G1-G4 (PRODUCT section 1, C7), with decisions and the audit log, and no UI.
+//! Budget gates G1-G4 (docs/CONTRACTS.md, "Gates"), with decisions and the audit log, and no UI.
 //! `tollgate gates` and the cockpit's Gates tab both call [`evaluate`].
 //!
 //! Every complete month of the last 13 with ledger rows is judged as it was (`breach`), and the
 //! month in progress as projected to its end (`projected`): the aggregate by the cockpit's
-//! [`crate::overview::projected_month_end`] (trailing 14-day daily average x days in month), a
+//! [`crate::projection::projected_month_end`] (trailing 14-day daily average x days in month), a
 //! use case (G1, G2) by the same rule over the same window on its allocated cost. A breach's id
 //! is `{gate}:{subject}:{month}` (`G1:doc-summaries:2026-10`, `G3:aggregate:2026-11`,
 //! `G4:trajectory:2026-11`) and stays the same across evaluations, so decisions attach to it.
@@ -11,7 +11,6 @@
 pub mod decisions;
 pub mod rules;
 pub mod spend;
-pub mod sql;
 pub mod trajectory;
 
 use std::fmt;

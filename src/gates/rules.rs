@@ -1,5 +1,6 @@
-//! G1-G3 on one month's spend (PRODUCT section 1). Pure: the numbers come in, breaches come out.
-//! Values are compared to the cent and strictly: spend exactly at a threshold is not a breach.
+//! G1-G3 on one month's spend (docs/CONTRACTS.md, "Gates"). Pure: the numbers come in, breaches
+//! come out. Values are compared to the cent and strictly: spend exactly at a threshold is not a
+//! breach.
 
 use std::collections::HashMap;
 

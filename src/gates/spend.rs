@@ -1,7 +1,7 @@
 //! The spend the gates judge: complete months from the ledger (totals, and allocated per use
 //! case as `tollgate report` computes them), and the month in progress projected to its end.
 //!
-//! Projection: the aggregate comes from [`crate::overview::projected_month_end`] (trailing
+//! Projection: the aggregate comes from [`crate::projection::projected_month_end`] (trailing
 //! 14-day daily average x days in month), so the G3 gate and the cockpit agree. A use case's
 //! projection (G1, G2) is the same rule over the same window applied to its allocated cost.
 
@@ -12,10 +12,10 @@ use duckdb::params;
 use rust_decimal::Decimal;
 
 use crate::config::Config;
-use crate::money::{self, cents};
+use crate::money::cents;
 use crate::month::Month;
-use crate::overview::{projected_month_end, Projection};
-use crate::store::{sql, Store, StoreError};
+use crate::projection::{projected_month_end, Projection};
+use crate::store::{queries, Store, StoreError};
 
 /// How many complete months before the month in progress are evaluated.
 pub const MONTHS_BACK: i32 = 13;
@@ -98,13 +98,12 @@ fn project_use_cases(store: &Store, p: &Projection) -> Result<MonthSpend, StoreE
         total: p.month_end,
         ..Default::default()
     };
-    let mut stmt = store.conn().prepare_cached(sql::MONTH_BY_USE_CASE)?;
+    let mut stmt = store.conn().prepare_cached(queries::USE_CASES_OVER_DAYS)?;
     let rows = stmt.query_map(params![start, end], |r| {
-        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Decimal>(1)?))
     })?;
     for row in rows {
-        if let (Some(use_case), cost) = row? {
-            let window = money::parse(&cost).unwrap_or_default();
+        if let (Some(use_case), window) = row? {
             let month_end = window * Decimal::from(p.days_in_month) / Decimal::from(p.window_days);
             out.by_use_case.insert(use_case, cents(month_end));
         }

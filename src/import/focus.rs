@@ -10,6 +10,7 @@ use duckdb::Connection;
 use sha2::{Digest, Sha256};
 
 use super::focus_columns::{Kind, COLUMNS};
+use super::focus_csv::{load_csv, CsvError};
 use crate::store::{IngestScope, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,10 +41,12 @@ pub struct ImportSummary {
 }
 
 /// Imports `files` as source `source`. Nothing changes if any file is bad.
+/// Every row's BillingCurrency must be `currency` (the ledger's, `[ledger] currency`).
 pub fn import_files(
     store: &Store,
     files: &[PathBuf],
     source: &str,
+    currency: &str,
 ) -> Result<ImportSummary, ImportError> {
     let mut scopes = Vec::new();
     let mut prepared = Vec::new();
@@ -70,12 +73,16 @@ pub fn import_files(
     let mut failure: Option<ImportError> = None;
     let result = store.ingest_scopes(&scopes, |c| {
         for (i, (shown, canonical, key)) in prepared.iter().enumerate() {
+            let target = Target {
+                key,
+                source,
+                currency,
+            };
             match stage_file(
                 c,
                 shown,
                 canonical,
-                key,
-                source,
+                &target,
                 &tmp.path().join(i.to_string()),
             ) {
                 Ok(n) => counts.push(n),
@@ -152,31 +159,38 @@ fn format_of(p: &Path) -> Option<Format> {
     }
 }
 
+/// Where a file's rows go: the file's key, the source and the ledger's currency.
+struct Target<'a> {
+    key: &'a str,
+    source: &'a str,
+    currency: &'a str,
+}
+
 /// Loads one file into `focus_raw`, checks it, and appends it to `staging`. Returns its rows.
 fn stage_file(
     c: &Connection,
     shown: &Path,
     path: &Path,
-    key: &str,
-    source: &str,
+    target: &Target<'_>,
     scratch: &Path,
 ) -> Result<usize, ImportError> {
+    let Target {
+        key,
+        source,
+        currency,
+    } = *target;
     let format = format_of(path).ok_or_else(|| file_err(shown, "unknown file type: tollgate imports FOCUS .csv, .csv.gz, .parquet or .zip (of CSVs) files"))?;
     let read_err = |e: duckdb::Error| {
-        let kind = if format == Format::Parquet {
-            "Parquet"
-        } else {
-            "CSV"
-        };
         let first = e.to_string().lines().next().unwrap_or_default().to_string();
-        file_err(shown, &format!("cannot read it as {kind}: {first}"))
+        file_err(shown, &format!("cannot read it as Parquet: {first}"))
     };
+    let csv_err = |e: CsvError| file_err(shown, &e.to_string());
     match format {
-        Format::Csv => load_csv(c, &[path.display().to_string()]).map_err(read_err)?,
+        Format::Csv => load_csv(c, &[(path.display().to_string(), None)]).map_err(csv_err)?,
         Format::Parquet => load_parquet(c, &path.display().to_string()).map_err(read_err)?,
         Format::Zip => {
             let csvs = unzip_csvs(path, scratch).map_err(|m| file_err(shown, &m))?;
-            load_csv(c, &csvs).map_err(read_err)?
+            load_csv(c, &csvs).map_err(csv_err)?
         }
     }
     let columns = raw_columns(c).map_err(|e| file_err(shown, &e.to_string()))?;
@@ -229,6 +243,9 @@ fn stage_file(
             None => default_expr(col.name, &found),
         };
         select.push(expr);
+    }
+    if let Some(actual) = found(&[], "BillingCurrency") {
+        check_currency(c, shown, &quote_ident(&actual), currency)?;
     }
     // x_Source, x_SourceFile, x_RowKey go where staging.sql has them (after Tags).
     let tags_at = COLUMNS
@@ -341,21 +358,37 @@ fn check_column(
     Ok(())
 }
 
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
+/// The first row billed in another currency than the ledger's: tollgate has no exchange rates.
+fn check_currency(
+    c: &Connection,
+    shown: &Path,
+    q: &str,
+    currency: &str,
+) -> Result<(), ImportError> {
+    let sql = format!(
+        "SELECT __line, trim({q}) FROM focus_raw WHERE NULLIF(trim({q}), '') IS NOT NULL AND upper(trim({q})) <> ? ORDER BY __line LIMIT 1"
+    );
+    let other: Option<(i64, String)> = c
+        .query_row(&sql, [currency], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map(Some)
+        .or_else(|e| match e {
+            duckdb::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .map_err(|e| file_err(shown, &e.to_string()))?;
+    match other {
+        None => Ok(()),
+        Some((line, found)) => Err(ImportError::Value {
+            file: shown.display().to_string(),
+            line,
+            column: "BillingCurrency".to_string(),
+            message: crate::money::other_currency(&found, currency),
+        }),
+    }
 }
 
-/// `__line` is the file's line number (header is line 1).
-fn load_csv(c: &Connection, paths: &[String]) -> Result<(), duckdb::Error> {
-    let list = paths
-        .iter()
-        .map(|p| format!("'{}'", p.replace('\'', "''")))
-        .collect::<Vec<_>>()
-        .join(", ");
-    c.execute_batch(&format!(
-        "CREATE OR REPLACE TEMP TABLE focus_raw AS SELECT row_number() OVER () + 1 AS __line, * \
-         FROM read_csv([{list}], header = true, all_varchar = true, union_by_name = true, parallel = false)"
-    ))
+fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 fn load_parquet(c: &Connection, path: &str) -> Result<(), duckdb::Error> {
@@ -399,7 +432,8 @@ fn raw_columns(c: &Connection) -> Result<Vec<String>, duckdb::Error> {
         .collect())
 }
 
-fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<String>, String> {
+/// The zip's CSV entries, extracted: (path, entry name).
+fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<(String, Option<String>)>, String> {
     let f = std::fs::File::open(zip_path).map_err(|e| format!("cannot open it: {e}"))?;
     let mut archive =
         zip::ZipArchive::new(f).map_err(|e| format!("is not a readable zip file: {e}"))?;
@@ -416,7 +450,7 @@ fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<String>, String> {
         let target = dir.join(format!("{i}.csv"));
         let mut w = std::fs::File::create(&target).map_err(|e| e.to_string())?;
         std::io::copy(&mut entry, &mut w).map_err(|e| format!("zip entry {name}: {e}"))?;
-        out.push(target.display().to_string());
+        out.push((target.display().to_string(), Some(name)));
     }
     if out.is_empty() {
         return Err("the zip holds no .csv file".to_string());

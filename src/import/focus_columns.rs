@@ -28,7 +28,7 @@ const fn col(name: &'static str, kind: Kind, required: bool) -> Column {
     }
 }
 
-/// In staging-table order (queries/staging.sql), without x_Source/x_SourceFile/x_RowKey,
+/// In staging-table order (queries/rollups/staging.sql), without x_Source/x_SourceFile/x_RowKey,
 /// which the importer sets itself.
 pub const COLUMNS: &[Column] = &[
     col("BilledCost", Kind::Money, true),

@@ -2,3 +2,4 @@
 
 pub mod focus;
 mod focus_columns;
+mod focus_csv;

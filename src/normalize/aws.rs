@@ -132,6 +132,14 @@ pub fn to_rows(
                 ],
             );
             row.billed_cost = billed;
+            if let Some(unit) = g
+                .metrics
+                .get("UnblendedCost")
+                .map(|m| m.unit.trim())
+                .filter(|u| !u.is_empty())
+            {
+                row.billing_currency = unit.to_uppercase();
+            }
             row.billing_account_id = ctx.account_id.clone();
             row.sub_account_id = Some(ctx.account_id.clone()).filter(|a| !a.is_empty());
             row.consumed_quantity = quantity;
@@ -164,7 +172,8 @@ pub fn to_rows(
 
 fn service_category(service: &str) -> (&'static str, &'static str) {
     match service {
-        "Amazon Bedrock" | "Amazon SageMaker" => ("AI and Machine Learning", "Generative AI"),
+        "Amazon Bedrock" => ("AI and Machine Learning", "Generative AI"),
+        "Amazon SageMaker" => ("AI and Machine Learning", "Machine Learning"),
         s if s.contains("Compute") => ("Compute", "Virtual Machines"),
         s if s.contains("Storage") || s.contains("S3") => ("Storage", "Object Storage"),
         _ => ("Other", "Other (Other)"),

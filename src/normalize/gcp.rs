@@ -95,6 +95,14 @@ pub fn to_rows(source: &str, rows: &[ExportRow]) -> Result<Vec<LedgerRow>, Norma
             }) {
                 row.pricing_category = Some("Dynamic".to_string());
             }
+            if let Some(d) = r
+                .sku_description
+                .as_deref()
+                .filter(|d| is_accelerator_sku(d))
+            {
+                // tells the default category a GPU from a CPU instance (alloc::category)
+                row.sku_price_details = Some(serde_json::json!({ "x_Accelerator": d }).to_string());
+            }
             if r.cost_type.as_deref() == Some("tax") {
                 row.charge_category = "Tax".to_string();
             }
@@ -104,6 +112,14 @@ pub fn to_rows(source: &str, rows: &[ExportRow]) -> Result<Vec<LedgerRow>, Norma
             Ok(row)
         })
         .collect()
+}
+
+/// A GPU or TPU SKU ("Nvidia H100 80GB GPU running in Americas", "TPU v5e ..."), not the
+/// instance core and RAM SKUs around it.
+fn is_accelerator_sku(description: &str) -> bool {
+    description
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "GPU" || w == "TPU" || w.eq_ignore_ascii_case("nvidia"))
 }
 
 /// "Gemini 2.5 Pro Input Tokens" -> ("Gemini 2.5 Pro", input): the model is the SKU description

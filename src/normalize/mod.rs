@@ -23,6 +23,38 @@ pub enum NormalizeError {
     },
     #[error("not a valid timestamp: {0}")]
     Time(String),
+    #[error("source {source_name}: the cost of {what}: {}", crate::money::other_currency(.found, .ledger))]
+    Currency {
+        source_name: String,
+        what: String,
+        found: String,
+        ledger: String,
+    },
+}
+
+/// Refuses rows billed in another currency than the ledger's (`[ledger] currency`).
+pub fn check_currency(
+    source: &str,
+    rows: &[LedgerRow],
+    ledger: &str,
+) -> Result<(), NormalizeError> {
+    match rows
+        .iter()
+        .find(|r| !r.billing_currency.eq_ignore_ascii_case(ledger))
+    {
+        None => Ok(()),
+        Some(r) => Err(NormalizeError::Currency {
+            source_name: source.to_string(),
+            what: format!(
+                "{} {} on {}",
+                r.provider_name,
+                r.service_name,
+                r.charge_period_start.date()
+            ),
+            found: r.billing_currency.clone(),
+            ledger: ledger.to_string(),
+        }),
+    }
 }
 
 /// Provider-shaped records of one source window.

@@ -55,7 +55,7 @@ impl PriceBook {
     ) -> Option<&Price> {
         let provider = provider.to_lowercase();
         let model = model.to_lowercase();
-        let found = candidates(&model).find_map(|name| {
+        let found = model_names(&model).find_map(|name| {
             let key = (
                 provider.clone(),
                 name.to_string(),
@@ -75,7 +75,7 @@ impl PriceBook {
 
 /// `model` itself, then each shorter name it is a dated snapshot of, longest first:
 /// `gpt-4o-2024-08-06` -> `gpt-4o`; `claude-sonnet-4-5@20250929` -> `claude-sonnet-4-5`.
-fn candidates(model: &str) -> impl Iterator<Item = &str> {
+pub fn model_names(model: &str) -> impl Iterator<Item = &str> {
     let prefixes = model
         .char_indices()
         .rev()
@@ -109,13 +109,13 @@ mod tests {
 
     #[test]
     fn snapshot_names_resolve_to_their_model_only() {
-        let names: Vec<&str> = candidates("gpt-5.5-2026-04-23").collect();
+        let names: Vec<&str> = model_names("gpt-5.5-2026-04-23").collect();
         assert_eq!(names, ["gpt-5.5-2026-04-23", "gpt-5.5"]);
-        let names: Vec<&str> = candidates("claude-opus-4-5-20251101").collect();
+        let names: Vec<&str> = model_names("claude-opus-4-5-20251101").collect();
         assert_eq!(names, ["claude-opus-4-5-20251101", "claude-opus-4-5"]);
-        let names: Vec<&str> = candidates("gpt-4-0613").collect();
+        let names: Vec<&str> = model_names("gpt-4-0613").collect();
         assert_eq!(names, ["gpt-4-0613", "gpt-4"]);
-        let names: Vec<&str> = candidates("gpt-5.5-pro").collect();
+        let names: Vec<&str> = model_names("gpt-5.5-pro").collect();
         assert_eq!(names, ["gpt-5.5-pro"]);
         assert!(!is_snapshot_suffix("mini"));
         assert!(!is_snapshot_suffix("2026-0423"));

@@ -8,7 +8,8 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde_json::{Map, Value};
 
-use super::{insert_prices, sql, Price, PriceError, ORIGIN_IMPORT};
+use super::{insert_prices, Price, PriceError, ORIGIN_IMPORT};
+use crate::store::queries;
 use crate::store::Store;
 
 /// LiteLLM cost keys -> tollgate token types. Threshold variants (`_above_200k_tokens`) and
@@ -65,7 +66,7 @@ pub fn import_litellm(
     let loaded_at = chrono::Utc::now().naive_utc();
     let replaced = store.in_transaction(|c| {
         let replaced = c.execute(
-            sql::PRICES_DELETE_IMPORT,
+            queries::PRICES_DELETE_IMPORT,
             duckdb::params![source, effective_from],
         )?;
         insert_prices(c, &prices, loaded_at)?;

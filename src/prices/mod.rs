@@ -1,19 +1,19 @@
-//! Prices (PRODUCT C4): USD per million tokens by provider, model, token type and tier, each
-//! row with the dates it is in force and its source. tollgate ships a list-price table
-//! (`prices/list_prices.toml`) and imports LiteLLM's; lookups resolve dated snapshot names to
-//! their model and never turn an unknown price into $0: they answer `None`.
+//! Prices (`tollgate prices`, docs/CONTRACTS.md): USD per million tokens by provider, model, token
+//! type and tier, each row with the dates it is in force and its source. tollgate ships a
+//! list-price table (`prices/list_prices.toml`) and imports LiteLLM's; lookups resolve dated
+//! snapshot names to their model and never turn an unknown price into $0: they answer `None`.
 
 mod book;
 mod litellm;
 mod shipped;
-pub mod sql;
 
+use crate::store::queries;
 use chrono::{NaiveDate, NaiveDateTime};
 use duckdb::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
-pub use book::{is_snapshot_suffix, PriceBook};
+pub use book::{is_snapshot_suffix, model_names, PriceBook};
 pub use litellm::{import_litellm, parse_litellm, LitellmImport};
 pub use shipped::{ensure_shipped, shipped_prices, SHIPPED_TOML};
 
@@ -92,7 +92,7 @@ pub fn price_for(
     tier: &str,
     day: NaiveDate,
 ) -> Result<Option<Decimal>, PriceError> {
-    let mut stmt = conn.prepare_cached(sql::PRICES_CANDIDATES)?;
+    let mut stmt = conn.prepare_cached(queries::PRICES_CANDIDATES)?;
     let rows = stmt.query_map(params![provider, model, token_type, tier], price_from_row)?;
     let book = PriceBook::new(rows.collect::<Result<Vec<_>, _>>()?);
     Ok(book
@@ -102,7 +102,7 @@ pub fn price_for(
 
 /// Every price row in the DB, in the order lookups read them.
 pub fn all_prices(conn: &Connection) -> Result<Vec<Price>, PriceError> {
-    let mut stmt = conn.prepare(sql::PRICES_SELECT)?;
+    let mut stmt = conn.prepare(queries::PRICES_SELECT)?;
     let rows = stmt.query_map([], price_from_row)?;
     Ok(rows.collect::<Result<Vec<_>, _>>()?)
 }
@@ -113,7 +113,7 @@ pub fn insert_prices(
     prices: &[Price],
     loaded_at: NaiveDateTime,
 ) -> Result<(), PriceError> {
-    let mut stmt = conn.prepare_cached(sql::PRICES_INSERT)?;
+    let mut stmt = conn.prepare_cached(queries::PRICES_INSERT)?;
     for p in prices {
         stmt.execute(params![
             p.provider,

@@ -5,7 +5,8 @@ use chrono::{DateTime, NaiveDate};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::{insert_prices, sql, Price, PriceError, ORIGIN_SHIPPED, STANDARD};
+use super::{insert_prices, Price, PriceError, ORIGIN_SHIPPED, STANDARD};
+use crate::store::queries;
 use crate::store::Store;
 
 pub const SHIPPED_TOML: &str = include_str!("../../prices/list_prices.toml");
@@ -92,7 +93,7 @@ pub fn ensure_shipped(store: &Store) -> Result<bool, PriceError> {
     let sha = hex::encode(Sha256::digest(SHIPPED_TOML.as_bytes()));
     let loaded: i64 = store
         .conn()
-        .query_row(sql::PRICES_COUNT_SHIPPED, [], |r| r.get(0))?;
+        .query_row(queries::PRICES_COUNT_SHIPPED, [], |r| r.get(0))?;
     let current = store.setting(SETTING)?;
     if loaded > 0 && current.as_deref() == Some(sha.as_str()) {
         return Ok(false);
@@ -101,9 +102,9 @@ pub fn ensure_shipped(store: &Store) -> Result<bool, PriceError> {
     // Shipped rows carry the earliest load time, so an import in force from the same day wins.
     let loaded_at = DateTime::UNIX_EPOCH.naive_utc();
     store.in_transaction(|c| {
-        c.execute(sql::PRICES_DELETE_SHIPPED, [])?;
+        c.execute(queries::PRICES_DELETE_SHIPPED, [])?;
         insert_prices(c, &prices, loaded_at)?;
-        c.execute(crate::store::sql::SETTING_SET, [SETTING, sha.as_str()])?;
+        c.execute(queries::SETTING_SET, [SETTING, sha.as_str()])?;
         Ok::<_, PriceError>(())
     })?;
     Ok(true)

@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::{paginate, FetchWindow, Http, RetryPolicy, SourceError};
 use crate::config::SourceConfig;
-use crate::credentials::{self, Secret};
+use crate::credentials::{self, Chosen, Secret};
 use crate::normalize::aws::{AwsContext, GetCostAndUsageResponse};
 
 pub const DEFAULT_ENDPOINT: &str = "https://ce.us-east-1.amazonaws.com";
@@ -46,37 +46,28 @@ pub fn keys(source: &str) -> Result<AwsKeys, SourceError> {
         message,
     };
     let var = credentials::env_var(source);
-    let tollgate_env_set = std::env::var(&var).is_ok_and(|v| !v.is_empty());
-    let aws_id = std::env::var("AWS_ACCESS_KEY_ID")
-        .ok()
-        .filter(|v| !v.is_empty());
-    let aws_secret = std::env::var("AWS_SECRET_ACCESS_KEY")
-        .ok()
-        .filter(|v| !v.is_empty());
-    if let (false, Some(id), Some(secret)) = (tollgate_env_set, aws_id, aws_secret) {
-        return Ok(AwsKeys {
-            access_key_id: id,
-            secret_access_key: Secret::new(secret),
-            session_token: std::env::var("AWS_SESSION_TOKEN")
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(Secret::new),
-            origin: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY".to_string(),
-        });
-    }
     let missing = |why: String| {
         other(format!(
             "no AWS credentials{why}. Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or {var} \
              (ACCESS_KEY_ID:SECRET_ACCESS_KEY), or run `tollgate auth set {source}`"
         ))
     };
-    let secret = credentials::resolve(source)
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+    let from_aws_env = || {
+        Some(AwsKeys {
+            access_key_id: env("AWS_ACCESS_KEY_ID")?,
+            secret_access_key: Secret::new(env("AWS_SECRET_ACCESS_KEY")?),
+            session_token: env("AWS_SESSION_TOKEN").map(Secret::new),
+            origin: "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY".to_string(),
+        })
+    };
+    let (secret, origin) = match credentials::resolve_chain(source, from_aws_env)
         .map_err(|e| missing(format!(" ({e})")))?
-        .ok_or_else(|| missing(String::new()))?;
-    let origin = if tollgate_env_set {
-        var.clone()
-    } else {
-        format!("the keyring entry for {source}")
+    {
+        None => return Err(missing(String::new())),
+        Some(Chosen::Provider(keys)) => return Ok(keys),
+        Some(Chosen::Tollgate(secret, var)) => (secret, var),
+        Some(Chosen::Keyring(secret, _)) => (secret, format!("the keyring entry for {source}")),
     };
     parse_stored(secret.expose()).map(|(id, s, t)| AwsKeys {
         access_key_id: id,
@@ -286,11 +277,12 @@ fn with_key_hint(e: SourceError, keys: &AwsKeys) -> SourceError {
             message,
         } => SourceError::Other {
             message: format!(
-                "Cost Explorer rejected the AWS access key {} from {} ({status}): {message}. \
+                "Cost Explorer rejected the AWS access key {} from {} ({status}): {}. \
                  Fix AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or {}, or run `tollgate auth set {source_name}`; \
                  the key needs ce:GetCostAndUsage",
                 keys.access_key_id,
                 keys.origin,
+                super::sentence(&message),
                 credentials::env_var(&source_name)
             ),
             source_name,

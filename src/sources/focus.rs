@@ -64,7 +64,12 @@ fn last_sha(store: &Store, source: &str, file: &str) -> Result<Option<String>, S
 }
 
 /// Imports the new and changed files of the source.
-pub fn sync(store: &Store, source: &str, pattern: &str) -> Result<FocusSync, String> {
+pub fn sync(
+    store: &Store,
+    source: &str,
+    pattern: &str,
+    currency: &str,
+) -> Result<FocusSync, String> {
     let matched = files(source, pattern)?;
     let mut changed = Vec::new();
     for f in &matched {
@@ -85,8 +90,8 @@ pub fn sync(store: &Store, source: &str, pattern: &str) -> Result<FocusSync, Str
             unchanged,
         });
     }
-    let summary =
-        import_files(store, &changed, source).map_err(|e| format!("source {source}: {e}"))?;
+    let summary = import_files(store, &changed, source, currency)
+        .map_err(|e| format!("source {source}: {e}"))?;
     Ok(FocusSync {
         matched: matched.len(),
         imported: summary

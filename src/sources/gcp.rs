@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use super::{FetchWindow, Http, RetryPolicy, SourceError};
 use crate::config::SourceConfig;
-use crate::credentials::{self, Secret};
+use crate::credentials::{self, Chosen, Secret};
 use crate::normalize::gcp::ExportRow;
 
 pub const DEFAULT_BIGQUERY_URL: &str = "https://bigquery.googleapis.com";
@@ -35,6 +35,9 @@ pub struct ServiceAccount {
     pub private_key: String,
     pub private_key_id: Option<String>,
     pub token_uri: Option<String>,
+    /// Where the key came from (a file, an env var, the keyring), for messages and `doctor`.
+    #[serde(skip)]
+    pub origin: String,
 }
 
 impl std::fmt::Debug for ServiceAccount {
@@ -54,9 +57,22 @@ pub fn service_account(source: &str) -> Result<ServiceAccount, SourceError> {
         message,
     };
     let var = credentials::env_var(source);
-    let tollgate_env_set = std::env::var(&var).is_ok_and(|v| !v.is_empty());
-    let (text, origin) = match std::env::var("GOOGLE_APPLICATION_CREDENTIALS") {
-        Ok(path) if !tollgate_env_set && !path.is_empty() => {
+    let missing = |why: String| {
+        other(format!(
+            "no service-account key{why}. Set GOOGLE_APPLICATION_CREDENTIALS to the key file, \
+             or put the key JSON in {var} or `tollgate auth set {source}`"
+        ))
+    };
+    let key_file = || {
+        std::env::var("GOOGLE_APPLICATION_CREDENTIALS")
+            .ok()
+            .filter(|p| !p.is_empty())
+    };
+    let (text, origin) = match credentials::resolve_chain(source, key_file)
+        .map_err(|e| missing(format!(" ({e})")))?
+    {
+        None => return Err(missing(String::new())),
+        Some(Chosen::Provider(path)) => {
             let text = std::fs::read_to_string(&path).map_err(|e| {
                 other(format!(
                     "cannot read the service-account key {path} named by GOOGLE_APPLICATION_CREDENTIALS: {e}"
@@ -67,25 +83,10 @@ pub fn service_account(source: &str) -> Result<ServiceAccount, SourceError> {
                 format!("{path} (GOOGLE_APPLICATION_CREDENTIALS)"),
             )
         }
-        _ => {
-            let missing = |why: String| {
-                other(format!(
-                    "no service-account key{why}. Set GOOGLE_APPLICATION_CREDENTIALS to the key file, \
-                     or put the key JSON in {var} or `tollgate auth set {source}`"
-                ))
-            };
-            let secret = credentials::resolve(source)
-                .map_err(|e| missing(format!(" ({e})")))?
-                .ok_or_else(|| missing(String::new()))?;
-            let origin = if tollgate_env_set {
-                var.clone()
-            } else {
-                format!("the keyring entry for {source}")
-            };
-            (secret, origin)
-        }
+        Some(Chosen::Tollgate(secret, var)) => (secret, var),
+        Some(Chosen::Keyring(secret, _)) => (secret, format!("the keyring entry for {source}")),
     };
-    serde_json::from_str::<ServiceAccount>(text.expose()).map_err(|e| {
+    let mut sa = serde_json::from_str::<ServiceAccount>(text.expose()).map_err(|e| {
         // serde's message names the field, not the value
         other(format!(
             "{origin} is not a service-account JSON key (need client_email and private_key): {}",
@@ -94,7 +95,9 @@ pub fn service_account(source: &str) -> Result<ServiceAccount, SourceError> {
                 .next()
                 .unwrap_or("invalid JSON")
         ))
-    })
+    })?;
+    sa.origin = origin;
+    Ok(sa)
 }
 
 /// The signed JWT assertion for the token exchange.
@@ -300,6 +303,19 @@ pub struct Fetched {
     pub requests: u64,
 }
 
+/// The BigQuery API base the source queries: `bigquery_url`, else Google's.
+pub fn bigquery_url(cfg: &SourceConfig) -> &str {
+    cfg.bigquery_url.as_deref().unwrap_or(DEFAULT_BIGQUERY_URL)
+}
+
+/// The token endpoint: `token_url`, else the key's `token_uri`, else Google's.
+pub fn token_url(cfg: &SourceConfig, sa: Option<&ServiceAccount>) -> String {
+    cfg.token_url
+        .clone()
+        .or_else(|| sa.and_then(|sa| sa.token_uri.clone()))
+        .unwrap_or_else(|| DEFAULT_TOKEN_URL.to_string())
+}
+
 /// Runs the query: token exchange, jobs.query, polling, pages.
 pub async fn fetch(
     source: &str,
@@ -315,11 +331,7 @@ pub async fn fetch(
         return Err((other("needs project and table in the config".into()), 0));
     };
     let sa = service_account(source).map_err(|e| (e, 0))?;
-    let token_url = cfg
-        .token_url
-        .clone()
-        .or_else(|| sa.token_uri.clone())
-        .unwrap_or_else(|| DEFAULT_TOKEN_URL.to_string());
+    let token_url = token_url(cfg, Some(&sa));
     let (token, token_requests) = access_token(source, &sa, &token_url, policy.clone())
         .await
         .map_err(|e| (e, 1))?;
@@ -328,8 +340,8 @@ pub async fn fetch(
         .map_err(|_| (other("the access token is not a valid header".into()), 1))?;
     auth.set_sensitive(true);
     headers.insert(AUTHORIZATION, auth);
-    let base = cfg.bigquery_url.as_deref().unwrap_or(DEFAULT_BIGQUERY_URL);
-    let http = Http::new(source, base, headers, policy).map_err(|e| (e, token_requests))?;
+    let http =
+        Http::new(source, bigquery_url(cfg), headers, policy).map_err(|e| (e, token_requests))?;
     let result = run_query(&http, project, cfg, table, plan).await;
     let requests = token_requests + http.requests();
     match result {

@@ -126,11 +126,24 @@ impl Http {
             };
             let status = resp.status();
             if status.is_success() {
-                let body = resp.bytes().await.map_err(|e| SourceError::Network {
-                    source_name: self.source.clone(),
-                    endpoint: endpoint.to_string(),
-                    message: without_url(&e),
-                })?;
+                let (body, cut) = read_body(resp).await;
+                if let Some(e) = cut {
+                    if attempt < self.policy.max_attempts {
+                        tracing::warn!(source = %self.source, endpoint, attempt, bytes = body.len(), "response cut off: {e}; retrying");
+                        tokio::time::sleep(self.backoff(attempt)).await;
+                        continue;
+                    }
+                    return Err(SourceError::CutOff {
+                        source_name: self.source.clone(),
+                        endpoint: endpoint.to_string(),
+                        bytes: body.len(),
+                        why: if e.is_timeout() {
+                            "the request timed out"
+                        } else {
+                            "the connection closed before the body ended"
+                        },
+                    });
+                }
                 return serde_json::from_slice(&body).map_err(|e| SourceError::Malformed {
                     source_name: self.source.clone(),
                     endpoint: endpoint.to_string(),
@@ -203,6 +216,18 @@ impl Http {
             .base_delay
             .saturating_mul(1 << (attempt - 1).min(10));
         exp.min(self.policy.max_delay)
+    }
+}
+
+/// The body as far as it came, and the error that cut it off (a closed connection, a timeout).
+async fn read_body(mut resp: reqwest::Response) -> (Vec<u8>, Option<reqwest::Error>) {
+    let mut body = Vec::new();
+    loop {
+        match resp.chunk().await {
+            Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+            Ok(None) => return (body, None),
+            Err(e) => return (body, Some(e)),
+        }
     }
 }
 

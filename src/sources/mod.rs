@@ -6,7 +6,9 @@ pub mod aws;
 pub mod focus;
 pub mod gcp;
 pub mod http;
+pub mod in_use;
 pub mod modal;
+pub mod modal_report;
 pub mod openai;
 
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
@@ -34,7 +36,7 @@ impl FetchWindow {
 
 #[derive(Debug, thiserror::Error)]
 pub enum SourceError {
-    #[error("source {source_name}: the credential was rejected ({status}): {message}. Check TOLLGATE_{}_KEY or run `tollgate auth set {source_name}` with an admin key", env_name(source_name))]
+    #[error("source {source_name}: the credential was rejected ({status}): {}. Check TOLLGATE_{}_KEY or run `tollgate auth set {source_name}` with an admin key", sentence(message), env_name(source_name))]
     Auth {
         source_name: String,
         status: u16,
@@ -56,6 +58,13 @@ pub enum SourceError {
         endpoint: String,
         message: String,
     },
+    #[error("source {source_name}: the response from {endpoint} was cut off after {bytes} bytes ({why}); nothing from this sync was written. Run the sync again")]
+    CutOff {
+        source_name: String,
+        endpoint: String,
+        bytes: usize,
+        why: &'static str,
+    },
     #[error("source {source_name}: cannot reach {endpoint}: {message}")]
     Network {
         source_name: String,
@@ -69,6 +78,11 @@ pub enum SourceError {
         source_name: String,
         message: String,
     },
+}
+
+/// A provider's message to go before a full stop of ours: without its own.
+pub(crate) fn sentence(message: &str) -> &str {
+    message.trim_end().trim_end_matches('.')
 }
 
 fn env_name(source: &str) -> String {

@@ -4,21 +4,26 @@
 //! Each cell (provider x item x token type x unit) has a baseline cost `c0` and quantity `q0`
 //! (averages per baseline day) and the day's `c1`, `q1`. Its baseline unit price is
 //! `p0 = c0 / q0` (a cell new on the day borrows its day price `c1 / q1`, so new items show as
-//! volume or mix, never as a price change). Cells are grouped by unit (tokens, hours,
-//! requests, USD), because only quantities of one unit can be added up:
+//! volume or mix, never as a price change). Cells are grouped into commensurable groups: only
+//! quantities that measure the same thing can be added up, and only items that stand in for
+//! one another can trade share. The caller's groups are category x unit x token type (chat
+//! input tokens, chat output tokens, embedding tokens, vector-DB units, GPU hours...): moving
+//! chat tokens to a dearer model is mix, while chat growing beside flat embeddings is volume.
 //!
-//! - volume = sum over units of `C0_u * (Q1_u / Q0_u - 1)`: every cell of the unit grown by the
-//!   unit's total quantity growth, at baseline mix and prices (all of `X_u - C0_u` when the
-//!   unit had no baseline quantity);
-//! - mix    = sum over units of `X_u - C0_u - volume_u`, with `X_u = sum(q1 * p0)`: the day's
-//!   quantities at baseline prices, minus the scaled baseline — quantity moved between cells;
+//! - volume = sum over groups of `C0_g * (Q1_g / Q0_g - 1)`: every cell of the group grown by
+//!   the group's total quantity growth, at baseline mix and prices (all of `X_g - C0_g` when
+//!   the group had no baseline quantity);
+//! - mix    = sum over groups of `X_g - C0_g - volume_g`, with `X_g = sum(q1 * p0)`: the day's
+//!   quantities at baseline prices, minus the scaled baseline — quantity moved between cells
+//!   of a group;
 //! - price  = sum over cells of `c1 - q1 * p0`: the day's quantities times the change in unit
 //!   price. Cost a cell has without any quantity (e.g. a fee on a day with no usage) is all
 //!   price: this term is the residual that makes the identity exact.
 //!
-//! Summed, the three terms telescope to `sum(c1) - sum(c0)`: the identity holds whatever the
-//! data, up to Decimal's 28 digits; [`Effects::to_cents`] then rounds so that it holds to the
-//! cent.
+//! Uniform growth of every cell of a group is all volume, whatever the groups' sizes. Summed,
+//! the three terms telescope to `sum(c1) - sum(c0)`: the identity holds whatever the data, up
+//! to Decimal's 28 digits; [`Effects::to_cents`] then rounds so that it holds to the cent,
+//! giving the rounding gap to the largest term (ties: volume, then price, then mix).
 
 use std::collections::BTreeMap;
 
@@ -30,8 +35,9 @@ use crate::money::cents;
 /// averages over the baseline days.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cell {
-    /// What `*_quantity` counts: a ConsumedUnit (e.g. "Tokens"), "requests" or "USD".
-    pub unit: String,
+    /// The commensurable group (see the module docs), e.g. `llm_api/Tokens/input`: the cells
+    /// of one group count the same thing, in the same unit.
+    pub group: String,
     pub baseline_cost: Decimal,
     pub baseline_quantity: Decimal,
     pub day_cost: Decimal,
@@ -78,13 +84,13 @@ impl Effects {
 /// Decomposes `sum(day_cost) - sum(baseline_cost)` over `cells`; see the module docs.
 pub fn decompose(cells: &[Cell]) -> Effects {
     #[derive(Default)]
-    struct Unit {
+    struct Group {
         c0: Decimal,
         q0: Decimal,
         q1: Decimal,
         x: Decimal,
     }
-    let mut units: BTreeMap<&str, Unit> = BTreeMap::new();
+    let mut groups: BTreeMap<&str, Group> = BTreeMap::new();
     let mut price = Decimal::ZERO;
     for c in cells {
         let p0 = if !c.baseline_quantity.is_zero() {
@@ -96,14 +102,14 @@ pub fn decompose(cells: &[Cell]) -> Effects {
         };
         let at_baseline_price = c.day_quantity * p0;
         price += c.day_cost - at_baseline_price;
-        let u = units.entry(c.unit.as_str()).or_default();
+        let u = groups.entry(c.group.as_str()).or_default();
         u.c0 += c.baseline_cost;
         u.q0 += c.baseline_quantity;
         u.q1 += c.day_quantity;
         u.x += at_baseline_price;
     }
     let (mut volume, mut mix) = (Decimal::ZERO, Decimal::ZERO);
-    for u in units.values() {
+    for u in groups.values() {
         let v = if u.q0.is_zero() {
             u.x - u.c0
         } else {
@@ -123,9 +129,9 @@ mod tests {
         crate::money::parse(s).expect("decimal")
     }
 
-    fn cell(unit: &str, c0: &str, q0: &str, c1: &str, q1: &str) -> Cell {
+    fn cell(group: &str, c0: &str, q0: &str, c1: &str, q1: &str) -> Cell {
         Cell {
-            unit: unit.to_string(),
+            group: group.to_string(),
             baseline_cost: d(c0),
             baseline_quantity: d(q0),
             day_cost: d(c1),
@@ -135,12 +141,39 @@ mod tests {
 
     #[test]
     fn new_cell_is_volume_or_mix_and_fees_without_quantity_are_price() {
-        // A new unit entirely: all volume.
+        // A new group entirely: all volume.
         let e = decompose(&[cell("Hours", "0", "0", "30", "10")]);
         assert_eq!((e.volume, e.price, e.mix), (d("30"), d("0"), d("0")));
         // A fee with no quantity on the day: all price (the residual).
         let e = decompose(&[cell("USD", "0", "0", "5", "0")]);
         assert_eq!((e.volume, e.price, e.mix), (d("0"), d("5"), d("0")));
+    }
+
+    #[test]
+    fn groups_keep_cheap_plentiful_units_from_hiding_growth() {
+        // Chat +50% on two models, embeddings (5M tokens for $10) flat.
+        let cells = [
+            cell("llm_api/Tokens/input", "100", "100000", "150", "150000"),
+            cell("llm_api/Tokens/input", "40", "10000", "60", "15000"),
+            cell(
+                "embeddings_vector/Tokens/input",
+                "10",
+                "5000000",
+                "10",
+                "5000000",
+            ),
+        ];
+        let e = decompose(&cells);
+        assert_eq!((e.volume, e.price, e.mix), (d("70"), d("0"), d("0")));
+        // The same cells in one group of "Tokens" would read as mostly mix.
+        let one: Vec<Cell> = cells
+            .iter()
+            .map(|c| Cell {
+                group: "Tokens".into(),
+                ..c.clone()
+            })
+            .collect();
+        assert!(decompose(&one).mix > d("60"));
     }
 
     #[test]

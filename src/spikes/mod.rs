@@ -1,15 +1,18 @@
 //! Spikes (C9): daily allocated spend per use case, days flagged by a robust rule over the
-//! trailing 28 days ([`SpikeRule`]), and each spike explained: its change versus the baseline
-//! split into volume, unit-price and mix effects ([`decompose`]), and the rows behind it.
+//! trailing 28 days ([`SpikeRule`], weekly seasonality included), told apart as one-day spikes
+//! or level shifts ([`events`]: a lasting step up is one event, and the days after it are
+//! measured against the new level), and each explained: its change versus the baseline split
+//! into volume, unit-price and mix effects ([`decompose`]), and the rows behind it.
 //!
 //! The baseline of a day is the mean daily cost over its trailing window, leaving out days
-//! that are spikes themselves by the same test against the same window (so last week's spike
-//! does not inflate today's baseline); days without rows count as $0. The mean, not the median,
-//! because it is additive: the baseline of every cell (provider x item x token type x unit) is
-//! its mean over the same days, and the cells add up to the baseline, which the exact
+//! that were spikes themselves (so last week's spike does not inflate today's baseline) and,
+//! after a level shift, the days before it; days without rows count as $0. The mean, not the
+//! median, because it is additive: the baseline of every cell (provider x item x token type x
+//! unit) is its mean over the same days, and the cells add up to the baseline, which the exact
 //! decomposition needs. The rule itself uses the median and MAD, which one spike cannot move.
 
 mod decompose;
+mod events;
 mod rule;
 
 use std::collections::{BTreeMap, HashMap};
@@ -20,14 +23,13 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use crate::config::Config;
-use crate::money::{cents, serialize_usd};
+use crate::money::{cents, serialize_opt_usd, serialize_usd};
+use crate::store::queries;
 use crate::store::{Store, StoreError};
 
 pub use decompose::{decompose, Cell, Effects};
+pub use events::EventKind;
 pub use rule::{median, SpikeRule, WindowStats};
-
-pub(crate) const DAILY_CELLS: &str = include_str!("../../queries/spikes_daily_cells.sql");
-pub(crate) const FIRST_DAY: &str = include_str!("../../queries/spikes_first_day.sql");
 
 /// Days `tollgate spikes` looks at by default: the 30 days ending today.
 pub const DEFAULT_DAYS: u32 = 30;
@@ -40,7 +42,8 @@ pub struct SpikeReport {
     /// First day looked at (the last day is `as_of`).
     pub from: NaiveDate,
     pub rule: RuleSummary,
-    /// Flagged days, oldest first, then by use case.
+    /// Flagged days (spikes and the first days of level shifts), oldest first, then by use
+    /// case.
     pub spikes: Vec<Spike>,
 }
 
@@ -56,12 +59,25 @@ pub struct RuleSummary {
     pub min_change_usd: Decimal,
 }
 
-/// One flagged day of one use case. Money is in cents: `cost - baseline == change` and
-/// `volume_effect + price_effect + mix_effect == change` exactly.
+/// One flagged day of one use case: a spike, or the first day of a level shift. Money is in
+/// cents: `cost - baseline == change` and `volume_effect + price_effect + mix_effect == change`
+/// exactly.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Spike {
     pub use_case: String,
     pub day: NaiveDate,
+    /// `spike` (one day above its baseline) or `level_shift` (the first day of a new, higher
+    /// level that held for the days after it; those are not flagged again).
+    pub kind: EventKind,
+    /// Level shifts: the new level, the median daily cost of the week from `day`.
+    #[serde(serialize_with = "serialize_opt_usd")]
+    pub level: Option<Decimal>,
+    /// Level shifts: the new level against the window's median, in percent (one decimal).
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub level_change_pct: Option<Decimal>,
+    /// The last day of the event: `day` for a spike; for a level shift the day before the next
+    /// one, or the last day looked at.
+    pub through: NaiveDate,
     #[serde(serialize_with = "serialize_usd")]
     pub cost: Decimal,
     /// Mean daily cost over the baseline days (see the module docs).
@@ -75,7 +91,8 @@ pub struct Spike {
     pub price_effect: Decimal,
     #[serde(serialize_with = "serialize_usd")]
     pub mix_effect: Decimal,
-    /// (cost - median) / robust standard deviation of the trailing window.
+    /// (cost - reference) / robust standard deviation of the trailing window, the reference
+    /// being the window's median or the median of the day's weekday when that is higher.
     #[serde(with = "rust_decimal::serde::arbitrary_precision")]
     pub z_score: Decimal,
     #[serde(serialize_with = "serialize_usd")]
@@ -87,6 +104,27 @@ pub struct Spike {
 }
 
 impl Spike {
+    pub fn is_level_shift(&self) -> bool {
+        self.kind == EventKind::LevelShift
+    }
+
+    /// "from 23 Nov, +45%/day (to $1,234.56/day)" for a level shift.
+    pub fn level_summary(&self) -> Option<String> {
+        let level = self.level?;
+        let pct = self
+            .level_change_pct
+            .map(|p| {
+                let sign = if p.is_sign_negative() { "" } else { "+" };
+                format!("{sign}{}%/day ", p.normalize())
+            })
+            .unwrap_or_default();
+        Some(format!(
+            "from {}, {pct}(to {}/day)",
+            self.day.format("%-d %b"),
+            crate::money::usd(level)
+        ))
+    }
+
     /// The effect that explains most of the change: "volume", "price" or "mix".
     pub fn main_effect(&self) -> &'static str {
         let (v, p, m) = (
@@ -148,11 +186,23 @@ struct Group {
     token_type: String,
     unit: String,
     api_key: String,
+    /// The category (`llm_api`, `embeddings_vector`...): quantities of one unit and token type
+    /// are only added up within a category.
+    category: String,
 }
 
+/// A decomposition cell: provider, item, token type, unit and category.
+type CellKey<'a> = (&'a str, &'a str, &'a str, &'a str, &'a str);
+
 impl Group {
-    fn cell(&self) -> (&str, &str, &str, &str) {
-        (&self.provider, &self.item, &self.token_type, &self.unit)
+    fn cell(&self) -> CellKey<'_> {
+        (
+            &self.provider,
+            &self.item,
+            &self.token_type,
+            &self.unit,
+            &self.category,
+        )
     }
 }
 
@@ -194,7 +244,9 @@ pub fn spikes_with(
 ) -> Result<SpikeReport, StoreError> {
     store.refresh_allocation(config)?;
     let from = sub_days(today, days.max(1) - 1);
-    let load_from = sub_days(from, rule.window_days);
+    // Two windows back: the days before `from` are measured too, so that a level that began
+    // before it is known and its days are not flagged.
+    let load_from = sub_days(from, 2 * rule.window_days);
     let rows = load_cells(store, load_from, add_days(today, 1), use_case)?;
     let first_days = store.memoized_on_allocation("spike first days", || first_days(store))?;
 
@@ -214,8 +266,10 @@ pub fn spikes_with(
         rule: RuleSummary {
             method: format!(
                 "cost - median > {} x 1.4826 x MAD and >= ${} over the trailing {} days \
-                 (at least {} days of history); baseline = mean of the trailing days that are \
-                 not spikes",
+                 (at least {} days of history; the median of the day's weekday when higher); \
+                 a level shift when the median of the week from the day is over the line too \
+                 (later days then measured at the new level); baseline = mean of the trailing \
+                 days of the level that are not spikes",
                 rule.k, rule.min_change_usd, rule.window_days, rule.min_history_days
             ),
             window_days: rule.window_days,
@@ -235,13 +289,13 @@ fn use_case_spikes(
     today: NaiveDate,
     rule: &SpikeRule,
 ) -> Vec<Spike> {
-    // Daily totals in a dense array from the first history day (`origin`) through `today`.
-    let origin = sub_days(from, rule.window_days);
+    // Daily totals in a dense array from the first loaded day (`origin`) through `today`.
+    let origin = sub_days(from, 2 * rule.window_days);
     let offset = |d: NaiveDate| (d - origin).num_days();
     let span = usize::try_from(offset(today) + 1).unwrap_or(0);
     let mut daily = vec![Decimal::ZERO; span];
     let mut by_day: HashMap<NaiveDate, Vec<&CellRow>> = HashMap::new();
-    let mut measures: HashMap<(&str, &str, &str, &str), (bool, bool)> = HashMap::new();
+    let mut measures: HashMap<CellKey<'_>, (bool, bool)> = HashMap::new();
     for r in rows {
         if let Some(cost) = usize::try_from(offset(r.day))
             .ok()
@@ -261,33 +315,32 @@ fn use_case_spikes(
     };
     // History never reaches before the use case's first day.
     let first = usize::try_from(offset(first_day)).unwrap_or(0);
-    let window = rule.window_days as usize;
+    let reported = usize::try_from(offset(from)).unwrap_or(0);
+    let eval_from = reported.saturating_sub(rule.window_days as usize);
+    let day_of = |i: usize| add_days(origin, i as u32);
 
-    let mut out = Vec::new();
-    for k in usize::try_from(offset(from)).unwrap_or(0)..span {
-        let lo = k.saturating_sub(window).max(first);
-        let history = daily.get(lo..k).unwrap_or_default();
-        let Some(stats) = rule.stats(history) else {
-            continue;
-        };
-        if !rule.flags(&stats, daily[k]) {
-            continue;
-        }
-        let day_of = |i: usize| add_days(origin, i as u32);
-        let baseline_days: Vec<NaiveDate> = (lo..k)
-            .filter(|i| !rule.flags(&stats, daily[*i]))
-            .map(day_of)
-            .collect();
-        out.push(explain(
-            use_case,
-            day_of(k),
-            &stats,
-            &baseline_days,
-            &by_day,
-            &measure,
-        ));
-    }
-    out
+    events::find(&daily, first, eval_from, rule)
+        .into_iter()
+        .filter(|e| e.index >= reported)
+        .map(|e| {
+            let baseline_days: Vec<NaiveDate> = e.baseline.iter().map(|i| day_of(*i)).collect();
+            let mut spike = explain(
+                use_case,
+                day_of(e.index),
+                &e.stats,
+                &baseline_days,
+                &by_day,
+                &measure,
+            );
+            spike.kind = e.kind;
+            spike.level = e.level.map(cents);
+            spike.level_change_pct = e.level.filter(|_| e.stats.median > Decimal::ZERO).map(|l| {
+                ((l - e.stats.median) / e.stats.median * Decimal::ONE_HUNDRED).round_dp(1)
+            });
+            spike.through = day_of(e.through);
+            spike
+        })
+        .collect()
 }
 
 /// The spike on `day`: baseline, the decomposition and the top rows.
@@ -324,11 +377,17 @@ fn explain(
         g[3] += quantity(r);
     }
 
-    // Decomposition cells: the groups without the API key.
-    let mut cells: BTreeMap<(&str, &str, &str, &str), Cell> = BTreeMap::new();
+    // Decomposition cells: the groups without the API key, in commensurable groups of one
+    // category, unit and token type.
+    let mut cells: BTreeMap<CellKey<'_>, Cell> = BTreeMap::new();
     for (g, v) in &groups {
         let c = cells.entry(g.cell()).or_insert_with(|| Cell {
-            unit: unit_label(measure(g), &g.unit),
+            group: format!(
+                "{}/{}/{}",
+                g.category,
+                unit_label(measure(g), &g.unit),
+                g.token_type
+            ),
             baseline_cost: Decimal::ZERO,
             baseline_quantity: Decimal::ZERO,
             day_cost: Decimal::ZERO,
@@ -369,6 +428,10 @@ fn explain(
     Spike {
         use_case: use_case.to_string(),
         day,
+        kind: EventKind::Spike,
+        level: None,
+        level_change_pct: None,
+        through: day,
         cost,
         baseline,
         change,
@@ -388,7 +451,7 @@ fn load_cells(
     until: NaiveDate,
     use_case: Option<&str>,
 ) -> Result<Vec<CellRow>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(DAILY_CELLS)?;
+    let mut stmt = store.conn().prepare_cached(queries::SPIKES_DAILY_CELLS)?;
     let rows = stmt.query_map(params![from, until, use_case], |r| {
         Ok((
             r.get::<_, NaiveDate>(0)?,
@@ -399,6 +462,7 @@ fn load_cells(
                 token_type: r.get(4)?,
                 unit: r.get(5)?,
                 api_key: r.get(6)?,
+                category: r.get(12)?,
             },
             [
                 r.get::<_, Decimal>(7)?,
@@ -430,7 +494,7 @@ fn load_cells(
 }
 
 fn first_days(store: &Store) -> Result<HashMap<String, NaiveDate>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(FIRST_DAY)?;
+    let mut stmt = store.conn().prepare_cached(queries::SPIKES_FIRST_DAY)?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?;
     let mut out = HashMap::new();
     for row in rows {
@@ -457,20 +521,4 @@ fn sub_days(day: NaiveDate, n: u32) -> NaiveDate {
 
 fn add_days(day: NaiveDate, n: u32) -> NaiveDate {
     day.checked_add_days(Days::new(u64::from(n))).unwrap_or(day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn spike_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        store
-            .conn()
-            .prepare_cached(DAILY_CELLS)
-            .expect("daily cells");
-        store.conn().prepare_cached(FIRST_DAY).expect("first day");
-    }
 }

@@ -1,6 +1,8 @@
 //! The robust spike rule: a day is a spike when its cost is far above the median of the
 //! trailing window, measured in MADs (the modified z-score of Iglewicz and Hoaglin), and the
-//! jump is worth money.
+//! jump is worth money. Weekly seasonality: a day is also measured against the median of the
+//! same weekday in the window, and the higher of the two medians is its reference, so a busy
+//! weekend (or a busy Monday) is not a spike every week.
 
 use rust_decimal::Decimal;
 
@@ -38,16 +40,24 @@ impl Default for SpikeRule {
 /// 1 / Phi^-1(3/4): scales the MAD to a standard deviation for normal data.
 const MAD_SCALE: Decimal = Decimal::from_parts(14826, 0, 0, false, 4);
 
+/// Same-weekday days needed in the window before their median counts (two weeks: what the
+/// shortest history allowed has).
+const MIN_SAME_WEEKDAY: usize = 2;
+
 /// Median and robust standard deviation of a window of daily costs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WindowStats {
     pub median: Decimal,
     /// max(1.4826 x MAD, sigma_floor_fraction x |median|, $0.01).
     pub sigma: Decimal,
+    /// The median of the days of the window on the evaluated day's weekday (every 7th day
+    /// back), when the window has at least two of them.
+    pub weekday_median: Option<Decimal>,
 }
 
 impl SpikeRule {
-    /// The stats of `history`, or None with fewer than `min_history_days` days.
+    /// The stats of `history` (consecutive days, oldest first, ending the day before the one
+    /// evaluated), or None with fewer than `min_history_days` days.
     pub fn stats(&self, history: &[Decimal]) -> Option<WindowStats> {
         if history.is_empty() || history.len() < self.min_history_days as usize {
             return None;
@@ -57,20 +67,48 @@ impl SpikeRule {
         let sigma = (MAD_SCALE * mad)
             .max(self.sigma_floor_fraction * m.abs())
             .max(Decimal::new(1, 2));
-        Some(WindowStats { median: m, sigma })
+        let same_weekday: Vec<Decimal> = history.iter().rev().skip(6).step_by(7).copied().collect();
+        let weekday_median = (same_weekday.len() >= MIN_SAME_WEEKDAY).then(|| median(same_weekday));
+        Some(WindowStats {
+            median: m,
+            sigma,
+            weekday_median,
+        })
     }
 
-    /// Whether `cost` is a spike against `stats`.
+    /// Whether `cost` is a spike against `stats` (above its reference, see
+    /// [`WindowStats::reference`]).
     pub fn flags(&self, stats: &WindowStats, cost: Decimal) -> bool {
-        let jump = cost - stats.median;
-        jump > self.k * stats.sigma && jump >= self.min_change_usd
+        self.above(stats.reference(), stats.sigma, cost)
+    }
+
+    /// Whether `cost` is far enough above `reference`, in units of `sigma` and in dollars.
+    fn above(&self, reference: Decimal, sigma: Decimal, cost: Decimal) -> bool {
+        let jump = cost - reference;
+        jump > self.k * sigma && jump >= self.min_change_usd
+    }
+
+    /// Whether the days after a flagged day held the rise: their median `level` is above the
+    /// window's median by half the spike threshold (in sigmas and in dollars). A spike's
+    /// following days sit around the old median; a lasting step keeps them near its own height.
+    pub fn holds(&self, stats: &WindowStats, level: Decimal) -> bool {
+        let jump = level - stats.median;
+        let half = Decimal::TWO;
+        jump > self.k / half * stats.sigma && jump >= self.min_change_usd / half
     }
 }
 
 impl WindowStats {
-    /// (cost - median) / sigma, to two decimals.
+    /// What a day is measured against: the window's median, or the median of its weekday when
+    /// that is higher.
+    pub fn reference(&self) -> Decimal {
+        self.weekday_median
+            .map_or(self.median, |w| w.max(self.median))
+    }
+
+    /// (cost - reference) / sigma, to two decimals.
     pub fn z_score(&self, cost: Decimal) -> Decimal {
-        ((cost - self.median) / self.sigma).round_dp(2)
+        ((cost - self.reference()) / self.sigma).round_dp(2)
     }
 }
 
@@ -156,5 +194,25 @@ mod tests {
         assert!(!rule.flags(&flat, d(124)));
         assert!(rule.flags(&flat, d(125)));
         assert_eq!(flat.z_score(d(125)), Decimal::new(1250, 2));
+    }
+
+    #[test]
+    fn a_busy_weekday_is_measured_against_its_own_weekday() {
+        // Four weeks: 100 a day, 200 every 7th day (the weekday evaluated next).
+        let history: Vec<Decimal> = (0..28)
+            .map(|i| d(if i % 7 == 0 { 200 } else { 100 }))
+            .collect();
+        let rule = SpikeRule::default();
+        let s = rule.stats(&history).expect("stats");
+        assert_eq!((s.median, s.weekday_median), (d(100), Some(d(200))));
+        assert!(!rule.flags(&s, d(200)));
+        assert!(rule.flags(&s, d(260)));
+        // On the other weekdays the window's median stays the reference.
+        let history: Vec<Decimal> = (0..28)
+            .map(|i| d(if i % 7 == 3 { 200 } else { 100 }))
+            .collect();
+        let s = rule.stats(&history).expect("stats");
+        assert_eq!(s.reference(), d(100));
+        assert!(rule.flags(&s, d(200)));
     }
 }

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use duckdb::{params, Connection};
 
-use super::{sql, Result, Store};
+use super::{queries, Result, Store};
 use crate::normalize::LedgerRow;
 
 /// Which rows of the ledger an ingest replaces.
@@ -83,7 +83,7 @@ impl Store {
         // Even a failed write invalidates cached allocations: cheap, and never stale.
         self.bump_generation();
         self.in_transaction(|c| {
-            c.execute_batch(sql::STAGING)?;
+            c.execute_batch(queries::STAGING)?;
             fill(c)?;
             let mut replaced = 0;
             for scope in scopes {
@@ -96,10 +96,13 @@ impl Store {
                 on_scope(c, scope, ROLLUP_SCOPE_REPLACED)?;
                 replaced += on_scope(c, scope, "DELETE FROM ledger")?;
             }
-            let written = c.execute(sql::INGEST_STAGING, [])?;
-            c.execute_batch(sql::LEDGER_DIMS_REBUILD)?;
-            c.execute_batch(sql::LEDGER_DAILY_REBUILD)?;
-            c.execute_batch(sql::LEDGER_MONTHLY_REBUILD)?;
+            let written = c.execute(queries::INGEST_STAGING, [])?;
+            c.execute_batch(queries::DIMS_REBUILD)?;
+            c.execute_batch(queries::DAILY_REBUILD)?;
+            c.execute_batch(queries::MONTHLY_REBUILD)?;
+            if written > 0 {
+                check_one_currency(c)?;
+            }
             for scope in scopes {
                 let n = match scope {
                     IngestScope::File { file, .. } => c.query_row(
@@ -118,6 +121,23 @@ impl Store {
             })
         })
     }
+}
+
+/// The last guard of the one-currency rule (sources check `[ledger] currency` first): a write
+/// that would leave two currencies in the ledger is refused, so no total ever adds them.
+fn check_one_currency(c: &Connection) -> Result<(), IngestError> {
+    let mut stmt = c.prepare("SELECT DISTINCT BillingCurrency FROM ledger_monthly ORDER BY 1")?;
+    let found = stmt
+        .query_map([], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    if found.len() > 1 {
+        return Err(IngestError::Invalid(format!(
+            "this write would leave costs in {} in one ledger; tollgate has no exchange rates and \
+             never adds two currencies, so nothing was written",
+            found.join(" and ")
+        )));
+    }
+    Ok(())
 }
 
 fn append_rows(c: &Connection, rows: &[LedgerRow]) -> Result<(), IngestError> {

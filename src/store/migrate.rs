@@ -2,8 +2,10 @@
 
 use super::{Result, Store, StoreError};
 
-/// Each migration is one or more SQL batches run in order in one transaction (a backfill can
-/// reuse the statement a write runs, e.g. the monthly rollup's rebuild).
+/// Each migration is one or more SQL batches run in order in one transaction. Every batch is
+/// frozen text under `queries/migrations/`: a backfill is a copy of the rebuild statement as
+/// it was when the migration was written, so a later change to a live statement cannot change
+/// what an old migration does.
 const MIGRATIONS: &[(u32, &[&str])] = &[
     (
         1,
@@ -22,10 +24,8 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
     ),
     (
         5,
-        &[
-            include_str!("../../queries/migrations/005_ledger_dims.sql"),
-            super::sql::LEDGER_DIMS_REBUILD,
-        ],
+        // filled by migration 8, once the table has every column the rebuild writes
+        &[include_str!("../../queries/migrations/005_ledger_dims.sql")],
     ),
     (
         6,
@@ -37,8 +37,14 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
         7,
         &[
             include_str!("../../queries/migrations/007_ledger_daily.sql"),
-            super::sql::LEDGER_DAILY_REBUILD,
-            super::sql::LEDGER_MONTHLY_REBUILD,
+            include_str!("../../queries/migrations/007_backfill.sql"),
+        ],
+    ),
+    (
+        8,
+        &[
+            include_str!("../../queries/migrations/008_ledger_dims_sku.sql"),
+            include_str!("../../queries/migrations/008_backfill.sql"),
         ],
     ),
 ];
@@ -90,12 +96,5 @@ impl Store {
     }
 }
 
-pub const LATEST: u32 = 7;
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn latest_is_the_last_migration() {
-        assert_eq!(super::MIGRATIONS.last().map(|m| m.0), Some(super::LATEST));
-    }
-}
+/// The schema version of this build: the last migration's.
+pub const LATEST: u32 = MIGRATIONS[MIGRATIONS.len() - 1].0;

@@ -3,8 +3,8 @@
 mod ingest;
 mod lock;
 mod migrate;
+pub mod queries;
 pub mod runs;
-pub mod sql;
 
 use std::any::Any;
 use std::cell::{Cell, RefCell};
@@ -182,7 +182,7 @@ impl Store {
     }
 
     pub fn setting(&self, key: &str) -> Result<Option<String>> {
-        let mut stmt = self.conn.prepare(sql::SETTING_GET)?;
+        let mut stmt = self.conn.prepare(queries::SETTING_GET)?;
         let mut rows = stmt.query([key])?;
         Ok(match rows.next()? {
             Some(r) => Some(r.get(0)?),
@@ -191,7 +191,7 @@ impl Store {
     }
 
     pub fn set_setting(&self, key: &str, value: &str) -> Result<()> {
-        self.conn.execute(sql::SETTING_SET, [key, value])?;
+        self.conn.execute(queries::SETTING_SET, [key, value])?;
         Ok(())
     }
 }

@@ -6,6 +6,7 @@ use ratatui::crossterm::event::KeyEvent;
 use serde::{Deserialize, Serialize};
 
 use super::screens::{dependencies, forecast, gates, sources, use_cases};
+use super::tab::Tab;
 use crate::deps::DepClass;
 use crate::overview::Overview;
 
@@ -79,7 +80,7 @@ pub enum Action {
     /// The DB actor could not load a tab's data.
     #[serde(skip)]
     TabLoadFailed {
-        tab: TabId,
+        tab: Tab,
         message: String,
     },
     /// A write (decision, review, export) finished: `Ok(what was done)` or `Err(why not)`.
@@ -110,9 +111,6 @@ impl Action {
         )
     }
 }
-
-/// A tab, as carried by DB answers (`app::Tab` without the rendering concerns).
-pub type TabId = super::app::Tab;
 
 /// Data for one tab, loaded by the DB actor.
 #[derive(Debug, Clone, PartialEq)]

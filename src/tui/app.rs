@@ -5,9 +5,12 @@ use chrono::NaiveDate;
 
 use super::action::{Action, Loaded};
 use super::db::{Request, Write};
+use super::effect::Effect;
 use super::keymap::Keymap;
+use super::load::Load;
 use super::prompt::{Prompt, PromptEvent};
 use super::screens::{self, Ctx, Outcome};
+use super::tab::Tab;
 use super::theme::Theme;
 use crate::month::Month;
 use crate::overview::Overview;
@@ -17,82 +20,6 @@ const EXPORT_FIELD: &str = "export";
 /// What `s` says on the demo DB.
 pub const DEMO_NO_SYNC: &str =
     "this is the demo DB: sync is off; run `tollgate sync` on your own DB";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Tab {
-    Overview,
-    UseCases,
-    Gates,
-    Forecast,
-    Dependencies,
-    Sources,
-}
-
-impl Tab {
-    pub const ALL: [Tab; 6] = [
-        Tab::Overview,
-        Tab::UseCases,
-        Tab::Gates,
-        Tab::Forecast,
-        Tab::Dependencies,
-        Tab::Sources,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Tab::Overview => "Overview",
-            Tab::UseCases => "Use cases",
-            Tab::Gates => "Gates",
-            Tab::Forecast => "Forecast",
-            Tab::Dependencies => "Dependencies",
-            Tab::Sources => "Sources",
-        }
-    }
-
-    /// The number shown next to the tab and typed to select it (1-based).
-    pub fn number(self) -> u8 {
-        Tab::ALL
-            .iter()
-            .position(|t| *t == self)
-            .map_or(1, |i| i as u8 + 1)
-    }
-
-    pub fn from_number(n: u8) -> Option<Tab> {
-        Tab::ALL.get(usize::from(n).checked_sub(1)?).copied()
-    }
-
-    pub fn offset(self, by: isize) -> Tab {
-        let len = Tab::ALL.len() as isize;
-        let i = (self.number() as isize - 1 + by).rem_euclid(len);
-        Tab::ALL[i as usize]
-    }
-}
-
-/// Data that arrives from the DB actor.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Load<T> {
-    Loading,
-    Ready(T),
-    Failed(String),
-}
-
-impl<T> Load<T> {
-    pub fn ready(&self) -> Option<&T> {
-        match self {
-            Load::Ready(t) => Some(t),
-            _ => None,
-        }
-    }
-}
-
-/// What the event loop must do after an update.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Send this request to the DB actor.
-    Db(Request),
-    /// Start a background sync of these sources (none named: every syncable source).
-    Sync { sources: Vec<String> },
-}
 
 #[derive(Debug, Clone)]
 pub struct App {
@@ -162,15 +89,6 @@ impl App {
         }
     }
 
-    pub fn ctx(&self) -> Ctx<'_> {
-        Ctx {
-            today: self.today,
-            user: &self.user,
-            // Header, tab bar, footer, and a table's border and heading.
-            rows: self.size.1.saturating_sub(6),
-        }
-    }
-
     pub fn update(&mut self, action: Action) -> Vec<Effect> {
         if action.is_input() {
             self.status = None;
@@ -196,6 +114,7 @@ impl App {
             Action::Back if self.help => self.help = false,
             Action::Refresh => {
                 self.refreshing = true;
+                self.mark_stale(self.tab);
                 let mut effects = vec![Effect::Db(Request::Overview { today: self.today })];
                 effects.extend(self.load_tab(self.tab));
                 return effects;
@@ -234,14 +153,18 @@ impl App {
                 }
             }
             Action::Loaded(loaded) => self.loaded(loaded),
-            Action::TabLoadFailed { tab, message } => match tab {
-                Tab::Overview => self.overview = Load::Failed(message),
-                Tab::UseCases => self.use_cases.failed(message),
-                Tab::Gates => self.gates.failed(message),
-                Tab::Forecast => self.forecast.failed(message),
-                Tab::Dependencies => self.dependencies.failed(message),
-                Tab::Sources => self.sources.failed(message),
-            },
+            Action::TabLoadFailed { tab, message } => {
+                match tab {
+                    Tab::Overview => self.overview = Load::Failed(message),
+                    Tab::UseCases => self.use_cases.failed(message),
+                    Tab::Gates => self.gates.failed(message),
+                    Tab::Forecast => self.forecast.failed(message),
+                    Tab::Dependencies => self.dependencies.failed(message),
+                    Tab::Sources => self.sources.failed(message),
+                }
+                // A failed load is retried by `r` or the next visit, on every tab.
+                self.mark_stale(tab);
+            }
             Action::Written(result) => {
                 return match result {
                     Ok(done) => {
@@ -292,11 +215,7 @@ impl App {
 
     /// The load request for `tab` if its data is missing or stale.
     fn load_tab(&mut self, tab: Tab) -> Vec<Effect> {
-        let ctx = Ctx {
-            today: self.today,
-            user: &self.user,
-            rows: self.size.1,
-        };
+        let ctx = Ctx::new(self.today, &self.user, self.size);
         let request = match tab {
             Tab::Overview => return Vec::new(),
             Tab::UseCases => std::mem::take(&mut self.use_cases.stale)
@@ -313,13 +232,23 @@ impl App {
         request.map(Effect::Db).into_iter().collect()
     }
 
+    /// Marks `tab`'s data to be loaded again when it is next shown (the Overview always is).
+    fn mark_stale(&mut self, tab: Tab) {
+        match tab {
+            Tab::Overview => {}
+            Tab::UseCases => self.use_cases.stale = true,
+            Tab::Gates => self.gates.stale = true,
+            Tab::Forecast => self.forecast.stale = true,
+            Tab::Dependencies => self.dependencies.stale = true,
+            Tab::Sources => self.sources.stale = true,
+        }
+    }
+
     /// After a write or a sync: every tab is stale; the Overview and the shown tab reload now.
     fn data_changed(&mut self) -> Vec<Effect> {
-        self.use_cases.stale = true;
-        self.gates.stale = true;
-        self.forecast.stale = true;
-        self.dependencies.stale = true;
-        self.sources.stale = true;
+        for tab in Tab::ALL {
+            self.mark_stale(tab);
+        }
         self.refreshing = true;
         let mut effects = vec![Effect::Db(Request::Overview { today: self.today })];
         effects.extend(self.load_tab(self.tab));
@@ -338,11 +267,7 @@ impl App {
 
     /// An action for the shown tab; what the tab does not use falls back to the defaults.
     fn tab_action(&mut self, action: Action) -> Vec<Effect> {
-        let ctx = Ctx {
-            today: self.today,
-            user: &self.user,
-            rows: self.size.1.saturating_sub(6),
-        };
+        let ctx = Ctx::new(self.today, &self.user, self.size);
         let outcome = match self.tab {
             Tab::Overview => return self.overview_action(action),
             Tab::UseCases => self.use_cases.update(&action, &ctx),
@@ -413,11 +338,7 @@ impl App {
                 let Some(prompt) = self.prompt.take() else {
                     return Vec::new();
                 };
-                let ctx = Ctx {
-                    today: self.today,
-                    user: &self.user,
-                    rows: self.size.1.saturating_sub(6),
-                };
+                let ctx = Ctx::new(self.today, &self.user, self.size);
                 let field = prompt.field;
                 let outcome = match prompt.owner {
                     Tab::Overview if field == EXPORT_FIELD => self.export_month(&text),
@@ -470,11 +391,11 @@ impl App {
     }
 }
 
-/// `$USER` (or `$USERNAME`), else "cockpit".
+/// The user's name (`crate::user::name`); empty if it cannot be told, so that a decision or a
+/// review is refused with the reason instead of being signed by nobody.
 fn default_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .ok()
-        .filter(|u| !u.trim().is_empty())
-        .unwrap_or_else(|| "cockpit".to_string())
+    crate::user::name().unwrap_or_else(|e| {
+        tracing::warn!("{e}");
+        String::new()
+    })
 }

@@ -149,8 +149,12 @@ pub fn summary(result: &Result<Vec<SourceOutcome>, SyncError>) -> String {
                 .filter(|o| o.error.is_none())
                 .map(|o| match &o.note {
                     // e.g. "3 Cost Explorer requests ($0.03 at $0.01 each)"
-                    Some(note) => format!("{} ({} rows; {note})", o.source, thousands(o.rows)),
-                    None => format!("{} ({} rows)", o.source, thousands(o.rows)),
+                    Some(note) => format!(
+                        "{} ({} rows; {note})",
+                        o.source,
+                        crate::fmt::thousands(o.rows)
+                    ),
+                    None => format!("{} ({} rows)", o.source, crate::fmt::thousands(o.rows)),
                 });
             let failed = outcomes.iter().filter_map(|o| {
                 let e = o.error.as_deref()?;
@@ -171,19 +175,6 @@ pub fn summary(result: &Result<Vec<SourceOutcome>, SyncError>) -> String {
             )
         }
     }
-}
-
-/// `1234567` -> `1,234,567`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -215,10 +206,6 @@ mod tests {
             summary(&Ok(vec![failed])),
             "sync: anthropic failed: no credential"
         );
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1_000), "1,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
         assert!(summary(&Err(SyncError::NothingToSync)).starts_with("sync failed: no sources"));
     }
 }

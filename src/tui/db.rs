@@ -13,8 +13,8 @@ use chrono::{NaiveDate, Timelike, Utc};
 use duckdb::InterruptHandle;
 
 use super::action::{Action, Loaded};
-use super::app::Tab;
 use super::screens::{dependencies, forecast, gates, sources, use_cases};
+use super::tab::Tab;
 use super::Msg;
 use crate::config::Config;
 use crate::deps::{self, DepClass};
@@ -155,7 +155,7 @@ pub fn answer(store: &Store, config: &Config, request: Request) -> Action {
     match request {
         Request::Overview { today } => match crate::overview::load(store, config, today) {
             Ok(o) => Action::OverviewLoaded(Box::new(o)),
-            Err(e) => Action::LoadFailed(format!("cannot load the overview: {e}")),
+            Err(e) => Action::LoadFailed(format!("cannot load the overview: {e:#}")),
         },
         Request::UseCases(q) => match use_cases::load(store, config, &q) {
             Ok(d) => Action::Loaded(Loaded::UseCases(Box::new(d))),

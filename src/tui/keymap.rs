@@ -12,7 +12,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use serde::Deserialize;
 
 use super::action::Action;
-use super::app::Tab;
+use super::tab::Tab;
 
 pub const DEFAULT_KEYMAP: &str = include_str!("keymap-default.toml");
 

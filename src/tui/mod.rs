@@ -8,11 +8,14 @@ pub mod action;
 pub mod app;
 pub mod background;
 pub mod db;
+pub mod effect;
 pub mod input;
 pub mod keymap;
+pub mod load;
 pub mod mouse;
 pub mod prompt;
 pub mod screens;
+pub mod tab;
 pub mod theme;
 pub mod ui;
 pub mod widgets;
@@ -25,8 +28,11 @@ use ratatui::crossterm::event::{Event, KeyEventKind};
 use ratatui::DefaultTerminal;
 
 pub use action::Action;
-pub use app::{App, Effect, Load, Tab};
+pub use app::App;
+pub use effect::Effect;
 pub use keymap::Keymap;
+pub use load::Load;
+pub use tab::Tab;
 pub use theme::Theme;
 pub use ui::{render, MIN_HEIGHT, MIN_WIDTH};
 
@@ -59,12 +65,11 @@ pub fn action_of(msg: Msg, app: &App) -> anyhow::Result<Option<Action>> {
 /// error and (through ratatui's hook) on panic. Nothing is printed to stdout.
 pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Result<()> {
     let theme = Theme::resolve(&config.config.ui.theme)?;
-    let keymap = Keymap::load(
-        crate::paths::default_config()
-            .parent()
-            .map(|d| d.join("keymap.toml"))
-            .as_deref(),
-    )?;
+    let config_file = match &config.origin {
+        crate::config::Origin::File(p) => Some(p.as_path()),
+        _ => None,
+    };
+    let keymap = Keymap::load(Some(&crate::paths::keymap_file(config_file)))?;
     let mut app = App::new(today, keymap, theme);
     // The demo's ledger is generated, not synced: no background sync on it.
     app.demo = store.setting("demo")?.is_some();
@@ -74,7 +79,7 @@ pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Resu
         None
     } else {
         let settings = background::Settings {
-            today: crate::commands::env_today()?,
+            today: crate::clock::pinned_today()?,
             retry: None,
         };
         let sync_store = store

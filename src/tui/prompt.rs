@@ -3,7 +3,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::app::Tab;
+use super::tab::Tab;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Prompt {

@@ -1,6 +1,6 @@
 //! Semantic colour slots (`themes/*.toml`), parsed with ratatui's serde support. Widgets ask by
-//! meaning (`theme.over()`), never by colour. With `NO_COLOR` set, every style drops its colours
-//! and keeps only modifiers (bold, reversed), so nothing depends on colour alone.
+//! meaning (`theme.budget_over()`), never by colour. With `NO_COLOR` set, every style drops its
+//! colours and keeps only modifiers (bold, reversed), so nothing depends on colour alone.
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;

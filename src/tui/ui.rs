@@ -8,8 +8,10 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Tabs, Widget};
 use ratatui::Frame;
 
-use super::app::{App, Load, Tab};
+use super::app::App;
+use super::load::Load;
 use super::screens;
+use super::tab::Tab;
 
 pub const MIN_WIDTH: u16 = 80;
 pub const MIN_HEIGHT: u16 = 24;

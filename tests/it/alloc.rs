@@ -215,7 +215,7 @@ fn large_rows_allocate_exactly() {
 /// equal to the last digit, with usage-weighted splits in play.
 #[test]
 fn rollup_month_queries_equal_the_ledger_rows() {
-    use tollgate::store::sql;
+    use tollgate::store::queries;
     let store = ledger();
     let config = tollgate::config::parse(CONFIG, "t.toml").expect("config");
     store.refresh_allocation(&config).expect("allocation");
@@ -227,24 +227,20 @@ fn rollup_month_queries_equal_the_ledger_rows() {
             .query_map([start, end], |r| {
                 Ok((
                     r.get::<_, Option<String>>(0)?.unwrap_or_default(),
-                    r.get::<_, String>(1)?,
+                    r.get::<_, Decimal>(1)?,
                 ))
             })
             .expect("query");
-        rows.map(|r| {
-            let (k, v) = r.expect("row");
-            (k, d(&v))
-        })
-        .collect::<HashMap<String, Decimal>>()
+        rows.map(|r| r.expect("row"))
+            .collect::<HashMap<String, Decimal>>()
     };
-    const LEDGER_TOTAL: &str =
-        "SELECT 'total', CAST(coalesce(sum(EffectiveCost), 0) AS VARCHAR) FROM ledger \
+    const LEDGER_TOTAL: &str = "SELECT 'total', coalesce(sum(EffectiveCost), 0) FROM ledger \
          WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ?";
-    const LEDGER_BY_PROVIDER: &str = "SELECT ProviderName, CAST(sum(EffectiveCost) AS VARCHAR) \
+    const LEDGER_BY_PROVIDER: &str = "SELECT ProviderName, sum(EffectiveCost) \
          FROM ledger WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ? GROUP BY 1";
-    const LEDGER_BY_USE_CASE: &str = "SELECT x_UseCase, CAST(sum(x_AllocatedCost) AS VARCHAR) \
+    const LEDGER_BY_USE_CASE: &str = "SELECT x_UseCase, sum(x_AllocatedCost) \
          FROM ledger_alloc WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ? GROUP BY 1";
-    const LEDGER_BY_CATEGORY: &str = "SELECT x_Category, CAST(sum(x_AllocatedCost) AS VARCHAR) \
+    const LEDGER_BY_CATEGORY: &str = "SELECT x_Category, sum(x_AllocatedCost) \
          FROM ledger_alloc WHERE ChargePeriodStart >= ? AND ChargePeriodStart < ? GROUP BY 1";
     for month in ["2026-08", "2026-09", "2026-10", "2026-11"] {
         let m: tollgate::month::Month = month.parse().expect("month");
@@ -258,23 +254,26 @@ fn rollup_month_queries_equal_the_ledger_rows() {
         let by_category = ledger(LEDGER_BY_CATEGORY);
 
         // The daily rollup, over the month's days.
-        let mut totals = store.conn().prepare(sql::MONTH_TOTALS).expect("prepare");
-        let daily_total: String = totals
+        let mut totals = store
+            .conn()
+            .prepare(queries::TOTALS_OVER_DAYS)
+            .expect("prepare");
+        let daily_total: Decimal = totals
             .query_row(duckdb::params![first, next], |r| r.get(0))
             .expect("total");
-        assert_eq!(d(&daily_total), total, "{month}: daily total");
+        assert_eq!(daily_total, total, "{month}: daily total");
         assert_eq!(
-            daily(sql::MONTH_BY_PROVIDER),
+            daily(queries::PROVIDERS_OVER_DAYS),
             by_provider,
             "{month}: daily providers"
         );
         assert_eq!(
-            daily(sql::MONTH_BY_USE_CASE),
+            daily(queries::USE_CASES_OVER_DAYS),
             by_use_case,
             "{month}: daily use cases"
         );
         assert_eq!(
-            daily(sql::MONTH_BY_CATEGORY),
+            daily(queries::CATEGORIES_OVER_DAYS),
             by_category,
             "{month}: daily categories"
         );

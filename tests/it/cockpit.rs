@@ -300,6 +300,48 @@ fn quit_and_refresh() {
 }
 
 #[test]
+fn every_tab_retries_a_failed_load_with_r_and_on_the_next_visit() {
+    // Each tab's panel says "Press r to retry" after a failed load: r must ask again.
+    let is_load = |tab: Tab, e: &Effect| {
+        matches!(
+            (tab, e),
+            (Tab::UseCases, Effect::Db(db::Request::UseCases(_)))
+                | (Tab::Gates, Effect::Db(db::Request::Gates(_)))
+                | (Tab::Forecast, Effect::Db(db::Request::Forecast(_)))
+                | (Tab::Dependencies, Effect::Db(db::Request::Dependencies(_)))
+                | (Tab::Sources, Effect::Db(db::Request::Sources(_)))
+        )
+    };
+    for (n, tab) in Tab::ALL.iter().copied().enumerate().skip(1) {
+        let mut app = new_app();
+        let first = app.update(Action::SelectTab(n as u8 + 1));
+        assert!(first.iter().any(|e| is_load(tab, e)), "{tab:?}: {first:?}");
+        app.update(Action::TabLoadFailed {
+            tab,
+            message: "cannot load: disk gone".to_string(),
+        });
+        let screen = draw(&app, 80, 24);
+        assert!(screen.contains("disk gone"), "{tab:?}:\n{screen}");
+        let retry = app.update(Action::Refresh);
+        assert!(
+            retry.iter().any(|e| is_load(tab, e)),
+            "{tab:?} r: {retry:?}"
+        );
+        // Failed again, then away and back: the visit retries too.
+        app.update(Action::TabLoadFailed {
+            tab,
+            message: "cannot load: disk gone".to_string(),
+        });
+        app.update(Action::SelectTab(1));
+        let back = app.update(Action::SelectTab(n as u8 + 1));
+        assert!(
+            back.iter().any(|e| is_load(tab, e)),
+            "{tab:?} visit: {back:?}"
+        );
+    }
+}
+
+#[test]
 fn selection_moves_within_the_use_cases_and_enter_drills_in() {
     let (_dir, _store, overview) = loaded_overview();
     let ids: Vec<String> = overview
@@ -529,10 +571,11 @@ fn overview_numbers_agree_with_report_and_add_up() {
         .collect();
     assert_eq!(
         metrics,
+        // Every use case with a metric, largest spend first (as the report lists them).
         [
             ("wau", "smart-search", true),
-            ("tickets_deflected", "support-deflection", false),
-            ("prs_generated", "code-review", true)
+            ("prs_generated", "code-review", true),
+            ("tickets_deflected", "support-deflection", false)
         ]
     );
 }
@@ -626,4 +669,26 @@ fn every_tab_renders_at_the_minimum_size() {
             "tab {n}"
         );
     }
+}
+
+#[test]
+fn every_configured_metric_reaches_the_cost_per_outcome_panel() {
+    // The demo's sales pilot measures meetings booked, a metric outside the premise's three:
+    // it is listed with its configured label, beside the three.
+    let (_dir, overview) = demo_overview();
+    let shown: Vec<(&str, &str)> = overview
+        .outcomes
+        .iter()
+        .map(|m| (m.use_case.as_str(), &*m.label))
+        .collect();
+    for want in [
+        ("sales-assist", "per meeting booked"),
+        ("assistant", "per weekly active AI user"),
+        ("support-deflection", "per ticket deflected"),
+        ("code-review", "per generated PR"),
+    ] {
+        assert!(shown.contains(&want), "{want:?} not in {shown:?}");
+    }
+    let screen = draw(&app_with(overview), 120, 40);
+    assert!(screen.contains("per meeting booked"), "{screen}");
 }

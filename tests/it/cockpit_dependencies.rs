@@ -209,8 +209,10 @@ fn a_click_selects_the_row_under_it() {
 #[test]
 fn class_totals_add_up_to_the_30_day_total_and_are_shown() {
     let report = &demo().deps.report;
+    // The classes and the unallocated spend (not a dependency) make the total.
     let sum: Decimal = report.totals.iter().map(|t| t.cost_30d).sum();
-    assert_eq!(sum, report.total_30d);
+    assert!(report.unallocated.cost_30d > Decimal::ZERO);
+    assert_eq!(sum + report.unallocated.cost_30d, report.total_30d);
     let count: usize = report.totals.iter().map(|t| t.count).sum();
     assert_eq!(count, report.dependencies.len());
     for size in [(120, 40), (80, 24)] {
@@ -218,11 +220,18 @@ fn class_totals_add_up_to_the_30_day_total_and_are_shown() {
         let screen = draw(&app, size.0, size.1);
         assert!(
             screen.contains(&format!(
-                "Class totals · {} over {count} dependencies",
+                "Class totals · {} over {count} dependencies · {} in all",
+                usd(sum),
                 usd(report.total_30d)
             )),
             "{screen}"
         );
+        let gap = format!(
+            "⚠ {} unallocated: add a rule",
+            usd(report.unallocated.cost_30d)
+        );
+        assert!(screen.contains(&gap), "{screen}");
+        assert!(!screen.contains("⚑ waste? unallocated"), "{screen}");
         let totals: Vec<&str> = screen
             .lines()
             .skip_while(|l| !l.contains("Class totals"))
@@ -321,7 +330,7 @@ fn tagging_down_the_unreviewed_queue_writes_reviews_and_keeps_history() {
     let report = &app.dependencies.data.ready().expect("loaded").report;
     assert_eq!(report.totals[3].count, queue.len() - 3);
     let sum: Decimal = report.totals.iter().map(|t| t.cost_30d).sum();
-    assert_eq!(sum, report.total_30d);
+    assert_eq!(sum + report.unallocated.cost_30d, report.total_30d);
 }
 
 #[test]

@@ -365,3 +365,104 @@ fn forecast_demo_what_if_80x24() {
     let (_dir, app) = demo_app(&[WhatIf::PriceDouble, WhatIf::GrowthHalved]);
     insta::assert_snapshot!(draw(&app, 80, 24));
 }
+
+/// The y-axis tick labels of the chart, in dollars ("$150.0K ┤" -> 150000).
+fn y_ticks(screen: &str) -> Vec<f64> {
+    screen
+        .lines()
+        .filter_map(|l| {
+            let (left, _) = l.split_once(" ┤")?;
+            let label = left.rsplit('│').next()?.trim().trim_start_matches('$');
+            let (num, mult) = match label.strip_suffix('K') {
+                Some(n) => (n, 1000.0),
+                None => (label, 1.0),
+            };
+            num.parse::<f64>().ok().map(|v| v * mult)
+        })
+        .collect()
+}
+
+#[test]
+fn the_chart_scales_to_the_median_and_targets_and_clips_the_band() {
+    let (_dir, app) = demo_app(&[]);
+    let data = app.forecast.data.ready().expect("loaded");
+    let f = &data.detailed.forecast;
+    let p50_max = f
+        .forecast
+        .iter()
+        .map(|b| b.p50.to_f64().expect("f64"))
+        .fold(0.0, f64::max);
+    let p90_max = f
+        .forecast
+        .iter()
+        .map(|b| b.p90.to_f64().expect("f64"))
+        .fold(0.0, f64::max);
+    assert!(
+        p90_max > p50_max * 1.15,
+        "the demo's band reaches well above its median"
+    );
+    for (w, h) in [(120, 40), (80, 24)] {
+        let screen = draw(&app, w, h);
+        let top = y_ticks(&screen).into_iter().fold(0.0, f64::max);
+        // The axis reaches the median's peak (and the targets), not the p90's.
+        assert!(
+            top >= p50_max,
+            "{w}x{h}: top {top} under the p50 {p50_max}\n{screen}"
+        );
+        assert!(
+            top < p90_max,
+            "{w}x{h}: top {top} is the p90's {p90_max}\n{screen}"
+        );
+        // Where the band leaves the chart it says so.
+        assert!(screen.contains('↑'), "{w}x{h}: no clip mark\n{screen}");
+        assert!(screen.contains("↑ p90 above"), "{w}x{h}: legend\n{screen}");
+    }
+}
+
+#[test]
+fn enter_on_the_forecast_opens_the_selected_months_detail() {
+    let (_dir, mut app) = demo_app(&[]);
+    let keymap = Keymap::default_keys().expect("keymap");
+    let enter = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+    let action = keymap
+        .action_for(&enter, Tab::Forecast)
+        .expect("Enter is bound");
+    // The third month ahead: Enter shows its band, its change over the last complete month
+    // and where it stands against each target.
+    app.update(Action::Down);
+    app.update(Action::Down);
+    let before = draw(&app, 120, 40);
+    assert!(
+        !before.contains("Enter open"),
+        "the footer promises nothing Enter does\n{before}"
+    );
+    assert!(before.contains("Enter month detail"), "{before}");
+    app.update(action);
+    let after = draw(&app, 120, 40);
+    let band = &app
+        .forecast
+        .data
+        .ready()
+        .expect("loaded")
+        .detailed
+        .forecast
+        .forecast[2];
+    assert!(
+        after.contains(&format!("{} · p50 {}", band.month, usd(band.p50))),
+        "{after}"
+    );
+    assert!(
+        after.contains(&format!(
+            "80% between {} and {}",
+            usd(band.p10),
+            usd(band.p90)
+        )),
+        "{after}"
+    );
+    assert!(after.contains("vs 2026-10"), "{after}");
+    insta::assert_snapshot!("forecast_month_detail_120x40", after);
+    insta::assert_snapshot!("forecast_month_detail_80x24", draw(&app, 80, 24));
+    // Esc closes the detail and leaves the tab where it was.
+    app.update(Action::Back);
+    assert_eq!(draw(&app, 120, 40), before);
+}

@@ -126,8 +126,17 @@ fn the_demo_lists_every_configured_source_with_rows_and_freshness() {
     // The demo's data runs through its as-of date for the API sources.
     let openai = row(&data, "openai");
     assert_eq!(openai.kind_name(), "openai");
-    assert!(openai.syncable());
-    assert!(!row(&data, "pinecone").syncable());
+    // Sync pulls every configured kind but the gateway: APIs, Modal and FOCUS folders.
+    for name in [
+        "openai",
+        "anthropic",
+        "aws",
+        "modal",
+        "pinecone",
+        "replicate",
+    ] {
+        assert!(row(&data, name).syncable(), "{name}");
+    }
     assert_eq!(openai.data_through, Some(as_of()));
     assert_eq!(openai.days_behind, Some(0));
     assert!(!openai.stale());
@@ -294,15 +303,69 @@ fn enter_syncs_the_selected_api_source_and_only_one_sync_runs() {
 }
 
 #[test]
-fn file_sources_say_how_to_import_instead_of_syncing() {
-    let (_dir, mut app) = loaded_demo_app();
-    app.update(Action::Down); // aws
-    let effects = app.update(Action::Enter);
-    assert!(effects.is_empty(), "{effects:?}");
-    assert!(!app.syncing);
+fn enter_syncs_every_kind_that_sync_pulls_not_only_the_llm_apis() {
+    // AWS, Modal and a FOCUS folder are pulled by `tollgate sync` like the LLM APIs, so Enter
+    // on them starts a sync of that source (the tab once sent users to `import focus`).
+    for (moves, name) in [(1, "aws"), (2, "modal"), (4, "pinecone")] {
+        let (_dir, mut app) = loaded_demo_app();
+        for _ in 0..moves {
+            app.update(Action::Down);
+        }
+        assert_eq!(
+            app.sources.selected_source().map(|s| s.name.as_str()),
+            Some(name)
+        );
+        let effects = app.update(Action::Enter);
+        assert_eq!(
+            effects,
+            [Effect::Sync {
+                sources: vec![name.to_string()]
+            }],
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn a_gateway_source_says_the_proxy_writes_it_and_sync_skips_it() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = demo_store(&dir);
+    let config = tollgate::config::parse(
+        &format!(
+            "{}\n[sources.edge]\nkind = \"gateway\"\n",
+            tollgate::demo::CONFIG_TOML
+        ),
+        "test",
+    )
+    .expect("config with a gateway source");
+    let data = sources_data(&store, &config, as_of());
+    assert!(!row(&data, "edge").syncable());
+    let chosen: Vec<&str> = tollgate::sync::selected(&config, &[])
+        .expect("selected")
+        .into_iter()
+        .map(|(n, _)| n.as_str())
+        .collect();
+    assert!(!chosen.contains(&"edge"), "{chosen:?}");
+    assert!(
+        chosen.contains(&"aws") && chosen.contains(&"pinecone"),
+        "{chosen:?}"
+    );
+
+    let mut app = app_on_sources(data, as_of());
+    for _ in 0..7 {
+        if app.sources.selected_source().map(|s| s.name.as_str()) == Some("edge") {
+            break;
+        }
+        app.update(Action::Down);
+    }
+    assert_eq!(
+        app.sources.selected_source().map(|s| s.name.as_str()),
+        Some("edge")
+    );
+    assert!(app.update(Action::Enter).is_empty());
     let status = app.status.clone().expect("status");
     assert!(
-        status.contains("aws is a aws source") && status.contains("tollgate import focus"),
+        status.contains("edge is a gateway source") && status.contains("tollgate proxy"),
         "{status}"
     );
 }
@@ -620,7 +683,7 @@ fn a_background_sync_updates_the_views_and_fails_cleanly_per_source() {
     assert_eq!(bgsync.days_behind, Some(1));
     assert!(done.contains(&format!(
         "bgsync ({} rows)",
-        background::thousands(bgsync.rows as usize)
+        tollgate::fmt::thousands(bgsync.rows)
     )));
     let nokey = row(data, "bgnokey");
     assert_eq!(nokey.rows, 0);

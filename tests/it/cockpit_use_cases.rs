@@ -621,18 +621,19 @@ fn level_two_and_three_on_the_fixture_spike() {
         panic!("level 3 expected")
     };
     let sp = sp.spike.expect("spike");
-    // Baseline $15/day (1M input + 100K output tokens); the day $65 (6M + 100K).
-    // Volume: $15 x (6.1M / 1.1M - 1) = $68.18; mix: $65 - $15 - $68.18 = -$18.18; price 0.
+    // Baseline $15/day (1M input tokens for $10 + 100K output for $5); the day $65 (6M input
+    // + 100K output). Input and output tokens are counted apart: input grew 6x at its own
+    // price, output stayed, so all of the +$50 is volume and nothing moved between models.
     assert_eq!(sp.baseline, d("15.00"));
     assert_eq!(sp.cost, d("65.00"));
     assert_eq!(sp.change, d("50.00"));
-    assert_eq!(sp.volume_effect, d("68.18"));
+    assert_eq!(sp.volume_effect, d("50.00"));
     assert_eq!(sp.price_effect, d("0.00"));
-    assert_eq!(sp.mix_effect, d("-18.18"));
+    assert_eq!(sp.mix_effect, d("0.00"));
     assert_eq!(sp.top_rows[0].token_type.as_deref(), Some("input"));
     assert_eq!(sp.top_rows[0].day_cost, d("60"));
     let screen = c.draw(80, 24);
-    for text in ["+$68.18", "-$18.18", "+$50.00", "⚠ spike"] {
+    for text in ["+$50.00", "⚠ spike", "mostly volume"] {
         assert!(screen.contains(text), "{text} not on:\n{screen}");
     }
     // Esc twice: levels kept, nothing reloaded.
@@ -759,6 +760,24 @@ fn demo_use_cases() -> (TempDir, Cockpit) {
     (dir, c)
 }
 
+/// Steps the demo's table to November (the month in progress) and opens use case `id`.
+fn open_in_november(c: &mut Cockpit, id: &str) {
+    c.act(Action::NextMonth);
+    c.act(Action::Top);
+    let i = c
+        .app
+        .use_cases
+        .top()
+        .rows()
+        .iter()
+        .position(|r| matches!(r, RowRef::UseCase(u) if u.use_case == id))
+        .expect("row");
+    for _ in 0..i {
+        c.act(Action::Down);
+    }
+    c.act(Action::Enter);
+}
+
 #[test]
 fn use_cases_demo_120x40() {
     let (_dir, c) = demo_use_cases();
@@ -774,25 +793,42 @@ fn use_cases_demo_80x24() {
 #[test]
 fn use_cases_spike_demo_120x40() {
     let (_dir, mut c) = demo_use_cases();
-    c.act(Action::NextMonth);
-    c.act(Action::Top);
-    let i = c
-        .app
-        .use_cases
-        .top()
-        .rows()
-        .iter()
-        .position(|r| matches!(r, RowRef::UseCase(u) if u.use_case == "support-deflection"))
-        .expect("row");
-    for _ in 0..i {
-        c.act(Action::Down);
-    }
-    c.act(Action::Enter);
+    open_in_november(&mut c, "support-deflection");
     insta::assert_snapshot!("use_cases_level1_demo_120x40", c.draw(120, 40));
     c.act(Action::Enter);
     insta::assert_snapshot!(c.draw(120, 40));
     c.act(Action::Back);
     insta::assert_snapshot!("use_cases_level2_demo_80x24", c.draw(80, 24));
+}
+
+#[test]
+fn the_drill_down_shows_a_level_shift_as_one_event() {
+    // The demo's hot fortnight: the assistant's volume steps up from Mon 9 Nov (as of 20 Nov).
+    let (_dir, mut c) = demo_use_cases();
+    open_in_november(&mut c, "assistant");
+    let level1 = c.draw(120, 40);
+    assert!(
+        level1.contains(
+            "⚠ 1 level shift in Nov 2026 and the 30 days to 20 Nov: level shift from 9 Nov, +"
+        ),
+        "{level1}"
+    );
+    assert!(
+        level1.contains("↗ level  2026-11-09 +40.7%/day, mostly volume"),
+        "{level1}"
+    );
+    assert_eq!(level1.matches("⚠ spike").count(), 0, "{level1}");
+    // Enter on it explains the first day of the new level and says what follows.
+    c.act(Action::Enter);
+    let level3 = c.draw(120, 40);
+    assert!(
+        level3.contains("↗ level shift Mon 2026-11-09 · assistant"),
+        "{level3}"
+    );
+    assert!(
+        level3.contains("through 20 Nov: the days after it are measured against it"),
+        "{level3}"
+    );
 }
 
 /// Each drill step's load time on the demo in this (dev) build:

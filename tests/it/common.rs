@@ -31,7 +31,12 @@ impl Env {
 
     /// The real binary, with HOME and XDG dirs inside this temp dir and no TOLLGATE_* leaking in.
     pub fn cmd(&self) -> assert_cmd::Command {
-        let mut c = assert_cmd::Command::cargo_bin("tollgate").expect("binary");
+        assert_cmd::Command::from_std(self.std_cmd())
+    }
+
+    /// The same as [`Env::cmd`], as a `std::process::Command` (for piped, streamed output).
+    pub fn std_cmd(&self) -> std::process::Command {
+        let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin("tollgate"));
         c.env_remove("TOLLGATE_DB")
             .env_remove("TOLLGATE_CONFIG")
             .env_remove("TOLLGATE_TODAY")

@@ -2,22 +2,27 @@
 
 use super::common::*;
 
-#[test]
-fn unknown_key_is_an_error_naming_file_line_and_key() {
-    let env = Env::new();
-    let cfg = env.write(
-        "bad.toml",
-        "[gates]\nfeature_min_usd = 3000\nfeature_growht = 2.0\n",
-    );
-    let out = env
-        .cmd()
+/// `tollgate report` with `text` as the config file `name`.
+fn report_with(env: &Env, name: &str, text: &str) -> std::process::Output {
+    let cfg = env.write(name, text);
+    env.cmd()
         .arg("--config")
         .arg(&cfg)
         .arg("--db")
         .arg(env.db())
         .arg("report")
         .output()
-        .expect("run");
+        .expect("run")
+}
+
+#[test]
+fn unknown_key_is_an_error_naming_file_line_and_key() {
+    let env = Env::new();
+    let out = report_with(
+        &env,
+        "bad.toml",
+        "[gates]\nfeature_min_usd = 3000\nfeature_growht = 2.0\n",
+    );
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml:3: feature_growht"), "{err}");
@@ -55,16 +60,7 @@ fn bad_values_and_references() {
         ("[gates\n", "bad.toml:1"),
     ];
     for (text, expected) in cases {
-        let cfg = env.write("bad.toml", text);
-        let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--db")
-            .arg(env.db())
-            .arg("report")
-            .output()
-            .expect("run");
+        let out = report_with(&env, "bad.toml", text);
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{text}: {err}");
         assert!(
@@ -86,4 +82,34 @@ fn explicit_missing_config_is_fatal() {
         .assert()
         .failure()
         .stderr(predicates::str::contains("nope.toml"));
+}
+
+#[test]
+fn outcome_labels_are_configured_per_metric_and_checked() {
+    let env = Env::new();
+    let run = |text: &str| report_with(&env, "labels.toml", text);
+    let ok = run("[[use_cases]]\nid = \"sales\"\nname = \"Sales\"\nkind = \"pilot\"\noutcome = \"meetings_booked\"\n\n[outcomes.meetings_booked]\nlabel = \"per meeting booked\"\nunit = \"meeting\"\n");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    for (text, expected) in [
+        (
+            "[outcomes.meetings_booked]\nlable = \"per meeting\"\n",
+            "labels.toml:2: lable",
+        ),
+        (
+            "[outcomes.meetings_booked]\nlabel = \"  \"\n",
+            "labels.toml:1: outcomes.meetings_booked.label",
+        ),
+    ] {
+        let out = run(text);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{text}: {err}");
+        assert!(
+            err.contains(expected),
+            "{text}: expected {expected} in {err}"
+        );
+    }
 }

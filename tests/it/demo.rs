@@ -1,5 +1,5 @@
-//! The demo dataset (PRODUCT section 5): the premise numbers and the scenarios the cockpit
-//! must surface, checked on a real DuckDB file through the same report code the CLI uses.
+//! The demo dataset (docs/CONTRACTS.md, "Demo dataset"): the premise numbers and the scenarios the
+//! cockpit must surface, checked on a real DuckDB file through the same report code the CLI uses.
 
 use chrono::{Days, NaiveDate};
 use duckdb::params;

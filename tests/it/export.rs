@@ -1,6 +1,6 @@
-//! `tollgate export` (PRODUCT C12): pack contents against a hand-built ledger and against the
-//! demo's `report`/`gates`/`deps` output, checksums, determinism, the FOCUS round trip, the
-//! diff against the previous pack, and bad inputs that must leave nothing behind.
+//! `tollgate export` (docs/CONTRACTS.md, "Export pack"): pack contents against a hand-built ledger
+//! and against the demo's `report`/`gates`/`deps` output, checksums, determinism, the FOCUS round
+//! trip, the diff against the previous pack, and bad inputs that must leave nothing behind.
 
 use std::path::{Path, PathBuf};
 
@@ -165,7 +165,7 @@ fn pack_of_a_hand_built_ledger_has_the_hand_computed_numbers() {
         "| Month over month | +$187.92 (+104.4%) |",
         "| Unallocated | $7.77 (2.1% of total) |",
         "| Search (search) | feature | $206.67 | 56.2% | $100.00 | +$106.67 (+106.7%) |",
-        "| Support bot (bot) | tickets_deflected | 50 | $153.48 | $3.0697 | - |",
+        "| Support bot (bot) | per ticket deflected | 50 | $153.48 | $3.0697 | - |",
         "| OpenAI | $350.15 | 95.2% |",
         "| Pinecone | $10.00 | 2.7% |",
         "| AWS | $7.77 | 2.1% |",
@@ -181,10 +181,10 @@ fn pack_of_a_hand_built_ledger_has_the_hand_computed_numbers() {
     // use_cases.csv: largest first, unallocated last, costs adding up to the total.
     assert_eq!(
         read(&out, "use_cases.csv"),
-        "month,use_case,name,kind,cost,share_pct,prior_month_cost,outcome_metric,outcome_value,cost_per_outcome\n\
-         2026-10,search,Search,feature,206.67,56.2,100.00,,,\n\
-         2026-10,bot,Support bot,pilot,153.48,41.7,80.00,tickets_deflected,50,3.0697\n\
-         2026-10,unallocated,,,7.77,2.1,,,,\n"
+        "month,use_case,name,kind,cost,share_pct,prior_month_cost,outcome_metric,outcome_label,outcome_value,cost_per_outcome\n\
+         2026-10,search,Search,feature,206.67,56.2,100.00,,,,\n\
+         2026-10,bot,Support bot,pilot,153.48,41.7,80.00,tickets_deflected,per ticket deflected,50,3.0697\n\
+         2026-10,unallocated,,,7.77,2.1,,,,,\n"
     );
     assert_eq!(
         read(&out, "gates.csv").lines().count(),
@@ -487,7 +487,7 @@ fn demo_pack_matches_the_cli_to_the_cent_is_reproducible_and_round_trips() {
         assert_eq!(line[4].parse::<Decimal>().expect("cost"), dec(&uc["cost"]));
         if !uc["cost_per_outcome"].is_null() {
             assert_eq!(
-                line[9].parse::<Decimal>().expect("cpo"),
+                line[10].parse::<Decimal>().expect("cpo"),
                 dec(&uc["cost_per_outcome"])
             );
         }
@@ -603,7 +603,16 @@ fn demo_pack_matches_the_cli_to_the_cent_is_reproducible_and_round_trips() {
     .iter()
     .map(|r| (r[0].clone(), r[1].parse().expect("cost")))
     .collect();
-    assert_eq!(got, want);
+    // The dependencies, then one line for the spend no rule allocates (not a dependency).
+    let (unallocated, got) = got.split_last().expect("lines");
+    assert_eq!(got, want.as_slice());
+    assert_eq!(
+        unallocated,
+        &(
+            "unallocated".to_string(),
+            dec(&deps["unallocated"]["cost_30d"])
+        )
+    );
 
     // FOCUS rows per use case, rounded as report rounds (largest remainder), are report's lines.
     let by_uc = query(&format!(
@@ -693,4 +702,97 @@ fn demo_pack_matches_the_cli_to_the_cent_is_reproducible_and_round_trips() {
             .expect("sum")
     };
     assert_eq!(exact(&fresh.db()), exact(&env.db()));
+}
+
+#[test]
+fn demo_pack_names_metrics_as_people_read_them() {
+    // Finance reads the pack: every cost-per-outcome line carries the cockpit's label, and a
+    // metric the config labels (`[outcomes.meetings_booked]` in the demo config) its own.
+    let env = Env::new();
+    let out = demo_pack(&env);
+    let summary = read(&out, "summary.md");
+    let html = read(&out, "report.html");
+    for label in [
+        "per weekly active AI user",
+        "per ticket deflected",
+        "per generated PR",
+        "per meeting booked",
+    ] {
+        assert!(
+            summary.contains(&format!("| {label} |")),
+            "summary.md lacks {label}"
+        );
+        assert!(html.contains(label), "report.html lacks {label}");
+    }
+    for id in [
+        "wau",
+        "tickets_deflected",
+        "prs_generated",
+        "meetings_booked",
+    ] {
+        assert!(
+            !summary.contains(&format!("| {id} |")),
+            "summary.md shows the id {id}"
+        );
+        // (The gates' details still name the id in `code`: it is what `import outcomes` takes.)
+        assert!(
+            !html.contains(&format!("<td>{id}</td>")),
+            "report.html shows the id {id}"
+        );
+        assert!(
+            !html.contains(&format!("per {id}")),
+            "report.html shows the id {id}"
+        );
+    }
+    // use_cases.csv keeps the id for joins and adds the label beside it.
+    let csv = read(&out, "use_cases.csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    assert_eq!(at("outcome_label"), at("outcome_metric") + 1);
+    let sales = csv
+        .lines()
+        .find(|l| l.contains(",sales-assist,"))
+        .expect("sales-assist line");
+    let cells: Vec<&str> = sales.split(',').collect();
+    assert_eq!(cells[at("outcome_metric")], "meetings_booked");
+    assert_eq!(cells[at("outcome_label")], "per meeting booked");
+}
+
+#[test]
+fn demo_pack_keeps_unallocated_spend_apart_from_dependencies() {
+    let env = Env::new();
+    let out = demo_pack(&env);
+    let csv = read(&out, "dependencies.csv");
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().expect("header").split(',').collect();
+    let at = |name: &str| header.iter().position(|h| *h == name).expect(name);
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let unallocated: Vec<&Vec<&str>> = rows
+        .iter()
+        .filter(|r| r[at("use_case")] == "unallocated")
+        .collect();
+    // One line says how much no rule allocates; it is no dependency and no waste candidate.
+    assert_eq!(unallocated.len(), 1, "{unallocated:?}");
+    let u = unallocated[0];
+    assert_eq!(u[at("provider")], "");
+    assert_eq!(u[at("waste_candidate")], "false");
+    assert!(u[at("note")].contains("add a rule"), "{u:?}");
+    // The cost column still adds up to the 30 days' spend.
+    let sum: Decimal = rows
+        .iter()
+        .map(|r| r[at("cost_30d")].parse::<Decimal>().expect("cost"))
+        .sum();
+    let summary = read(&out, "summary.md");
+    assert!(
+        summary.contains(&format!(
+            "{} unallocated: add a rule",
+            tollgate::money::usd(u[at("cost_30d")].parse::<Decimal>().expect("u"))
+        )),
+        "summary.md does not set the unallocated spend apart"
+    );
+    assert!(sum > Decimal::ZERO);
+    assert!(
+        summary.contains(&format!("| **{}** |", tollgate::money::usd(sum))),
+        "summary.md lacks the 30-day total {sum}"
+    );
 }

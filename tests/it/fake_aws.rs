@@ -86,6 +86,8 @@ pub struct AwsSpec {
     /// a later revision of estimated figures.
     pub revision: Decimal,
     pub revised_from: Option<NaiveDate>,
+    /// The Unit of every cost metric.
+    pub currency: &'static str,
 }
 
 impl AwsSpec {
@@ -98,6 +100,7 @@ impl AwsSpec {
             estimated_from: None,
             revision: Decimal::ZERO,
             revised_from: None,
+            currency: "USD",
         }
     }
 }
@@ -464,8 +467,8 @@ async fn handle(State(st): State<AppState>, headers: HeaderMap, body: Bytes) -> 
         let mut m = serde_json::Map::new();
         for metric in &metrics {
             let (amount, unit) = match *metric {
-                "UnblendedCost" => (u, "USD"),
-                "AmortizedCost" => (a, "USD"),
+                "UnblendedCost" => (u, spec.currency),
+                "AmortizedCost" => (a, spec.currency),
                 "UsageQuantity" => (q, "N/A"),
                 _ => continue,
             };

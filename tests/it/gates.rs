@@ -1,5 +1,5 @@
-//! Budget gates G1-G4 (PRODUCT section 1, C7): every edge with hand-computed numbers, decisions
-//! and the append-only audit log, the demo's scenarios, and the CLI.
+//! Budget gates G1-G4 (docs/CONTRACTS.md, "Gates"): every edge with hand-computed numbers,
+//! decisions and the append-only audit log, the demo's scenarios, and the CLI.
 
 use super::common::openai_day;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -381,7 +381,7 @@ fn g3_breach_projection_and_approval_moves_the_baseline() {
     assert_eq!(sep.status, Status::Projected);
     assert_eq!((sep.value, sep.threshold), (d("17142.86"), d("14400.01")));
     // the gate and the cockpit's Overview project the month the same way
-    let p = tollgate::overview::projected_month_end(&store, today).expect("projection");
+    let p = tollgate::projection::projected_month_end(&store, today).expect("projection");
     assert_eq!(sep.value, p.month_end);
     assert!(sep.detail.contains(&p.method()), "{}", sep.detail);
 }
@@ -591,24 +591,6 @@ fn no_statement_rewrites_the_audit_log() {
             }
         }
     }
-}
-
-#[test]
-fn gate_queries_prepare() {
-    let store = Store::open_in_memory().expect("store");
-    for (name, sql) in gates::sql::ALL.iter().chain(tollgate::outcomes::SQL) {
-        store
-            .conn()
-            .prepare(sql)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    store
-        .refresh_allocation(&config_with(""))
-        .expect("allocation");
-    store
-        .conn()
-        .prepare(tollgate::store::sql::MONTHS_ALLOCATION)
-        .expect("every month by use case");
 }
 
 fn demo_store(dir: &tempfile::TempDir) -> (Store, Config) {

@@ -2,7 +2,9 @@
 //! real `tollgate` binary.
 
 mod alloc;
+mod categories;
 mod cli;
+mod cli_hygiene;
 mod cockpit;
 mod cockpit_dependencies;
 mod cockpit_e2e;
@@ -14,8 +16,10 @@ mod cockpit_use_cases;
 mod common;
 mod config;
 mod credentials;
+mod currency;
 mod demo;
 mod deps;
+mod doctor;
 mod export;
 mod export_html;
 mod fake_anthropic;
@@ -26,7 +30,9 @@ mod fake_openai;
 mod fake_server;
 mod forecast;
 mod gates;
+mod http_messages;
 mod import_focus;
+mod import_focus_broken;
 mod outcomes;
 mod prices;
 mod proxy_anthropic;
@@ -44,4 +50,5 @@ mod sync_aws;
 mod sync_focus;
 mod sync_gcp;
 mod sync_modal;
+mod sync_modal_cli_shapes;
 mod sync_whole_bill;

@@ -1,5 +1,5 @@
-//! Outcome values (PRODUCT C6): the CSV import (bad lines by number, nothing half-imported,
-//! re-imports replace), `set_outcome`, and cost per outcome in `report`.
+//! Outcome values (`tollgate import outcomes`): the CSV import (bad lines by number, nothing
+//! half-imported, re-imports replace), `set_outcome`, and cost per outcome in `report`.
 
 use super::common::openai_day;
 use chrono::NaiveDate;

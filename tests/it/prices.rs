@@ -39,17 +39,6 @@ fn price(
 }
 
 #[test]
-fn every_price_query_prepares_against_a_migrated_db() {
-    let store = Store::open_in_memory().expect("store");
-    for (name, sql) in prices::sql::ALL {
-        store
-            .conn()
-            .prepare(sql)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-}
-
-#[test]
 fn the_price_in_force_on_each_day_applies() {
     let env = Env::new();
     let store = open(&env);

@@ -1,4 +1,5 @@
-//! `tollgate report`: the JSON contract of PRODUCT section 3 and allocation that adds up.
+//! `tollgate report`: the JSON contract (docs/CONTRACTS.md, "report --json") and allocation that
+//! adds up.
 
 use std::collections::BTreeSet;
 

@@ -166,26 +166,58 @@ fn money_is_decimal_and_exact() {
     assert_eq!(ty, "DECIMAL(18,9)");
 }
 
+/// One registry: every file under `queries/` (migrations aside) is declared in
+/// `store::queries`, and every declared statement prepares on a migrated DB once the tables
+/// created at run time exist (the allocation's views, ingest's `staging` and `rollup_scope`,
+/// the usage weights' `weighted_dims`).
 #[test]
-fn every_query_prepares_on_a_migrated_db() {
+fn every_sql_file_is_registered_and_prepares() {
+    use tollgate::store::queries;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).expect("queries dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n != "migrations") {
+                    dirs.push(path);
+                }
+            } else if path.extension().is_some_and(|e| e == "sql") {
+                let rel = path.strip_prefix(&root).expect("under queries");
+                files.push(rel.to_string_lossy().replace('\\', "/"));
+            }
+        }
+    }
+    let registered: std::collections::BTreeSet<&str> =
+        queries::ALL.iter().map(|(file, _)| *file).collect();
+    for f in &files {
+        assert!(
+            registered.contains(f.as_str()),
+            "queries/{f} is not declared in src/store/queries.rs"
+        );
+    }
+    assert_eq!(
+        registered.len(),
+        queries::ALL.len(),
+        "a file declared twice"
+    );
+    assert_eq!(registered.len(), files.len(), "a declared file is missing");
+
     let s = Store::open_in_memory().expect("mem");
     s.refresh_allocation(&tollgate::config::Config::default())
         .expect("alloc");
-    for (name, sql) in tollgate::store::sql::ALL {
+    s.conn().execute_batch(queries::STAGING).expect("staging");
+    s.conn()
+        .execute_batch(
+            "CREATE TEMP TABLE rollup_scope (x_Source VARCHAR, day DATE, month DATE); \
+             CREATE TEMP TABLE weighted_dims (x_DimKey VARCHAR)",
+        )
+        .expect("run-time tables");
+    for (file, sql) in queries::ALL {
         s.conn()
             .prepare(sql)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    for (name, sql) in tollgate::export::QUERIES {
-        s.conn()
-            .prepare(sql)
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    for sql in [
-        tollgate::store::sql::MONTH_BY_CATEGORY,
-        tollgate::store::sql::MONTH_BY_USE_CASE,
-    ] {
-        s.conn().prepare(sql).expect("alloc query");
+            .unwrap_or_else(|e| panic!("queries/{file}: {e}"));
     }
 }
 
@@ -193,18 +225,11 @@ fn every_query_prepares_on_a_migrated_db() {
 /// view; joining `dim_alloc` directly would count usage-weighted rows once per month.
 #[test]
 fn only_the_view_joins_dim_alloc() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
-    for entry in std::fs::read_dir(&dir).expect("queries dir") {
-        let path = entry.expect("entry").path();
-        let name = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or_default()
-            .to_string();
-        if name == "dim_alloc.sql" || !name.ends_with(".sql") {
+    let mut checked = 0;
+    for (file, text) in tollgate::store::queries::ALL {
+        if *file == "alloc/dim_alloc.sql" {
             continue;
         }
-        let text = std::fs::read_to_string(&path).expect("read");
         let code: String = text
             .lines()
             .filter(|l| !l.trim_start().starts_with("--"))
@@ -212,9 +237,11 @@ fn only_the_view_joins_dim_alloc() {
             .join("\n");
         assert!(
             !code.contains("dim_alloc"),
-            "{name} joins dim_alloc; read ledger_alloc instead"
+            "{file} joins dim_alloc; read ledger_alloc instead"
         );
+        checked += 1;
     }
+    assert!(checked > 40, "only {checked} statements checked");
 }
 
 /// The dimension table that allocation reads is kept by every write: a replaced scope drops the

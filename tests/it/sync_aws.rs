@@ -53,7 +53,8 @@ pub fn run(env: &Env, today: &str, envs: &[(&str, &str)], args: &[&str]) -> Run 
     }
 }
 
-const AWS_ENV: [(&str, &str); 2] = [
+/// The fake's access key pair, as the AWS env vars.
+pub const AWS_ENV: [(&str, &str); 2] = [
     ("AWS_ACCESS_KEY_ID", fa::ACCESS_KEY_ID),
     ("AWS_SECRET_ACCESS_KEY", fa::SECRET_ACCESS_KEY),
 ];

@@ -50,7 +50,8 @@ pub fn path_with(bin: &std::path::Path) -> String {
     )
 }
 
-const RULES: &str = r#"
+/// A use case `research` for Modal items tagged team=research.
+pub const RULES: &str = r#"
 [[use_cases]]
 id = "research"
 name = "Research"

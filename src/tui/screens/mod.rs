@@ -14,18 +14,30 @@ pub mod use_cases;
 use chrono::NaiveDate;
 
 use super::action::Action;
-use super::app::{Effect, Tab};
 use super::prompt::Prompt;
+use super::{Effect, Tab};
 
 /// What a tab's `update` sees of the rest of the cockpit.
 #[derive(Debug, Clone, Copy)]
 pub struct Ctx<'a> {
     /// The "as of" date.
     pub today: NaiveDate,
-    /// Who decisions and reviews are recorded as (`$USER`, or `ui.reviewer` in the config).
+    /// Who decisions and reviews are recorded as (`crate::user::name`; empty when unknown).
     pub user: &'a str,
     /// Body rows available to the tab (for paging).
     pub rows: u16,
+}
+
+impl<'a> Ctx<'a> {
+    /// The context for a terminal of `size` (columns, rows): the body rows are what is left
+    /// after the header, tab bar, footer, and a table's border and heading.
+    pub fn new(today: NaiveDate, user: &'a str, size: (u16, u16)) -> Ctx<'a> {
+        Ctx {
+            today,
+            user,
+            rows: size.1.saturating_sub(6),
+        }
+    }
 }
 
 /// What a tab asks of the App after an action.

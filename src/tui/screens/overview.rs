@@ -14,9 +14,9 @@ use rust_decimal::Decimal;
 use crate::config::Category;
 use crate::money::{usd, usd_short};
 use crate::overview::{change_pct, Overview};
-use crate::tui::app::{App, Load};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{fit, panel};
+use crate::tui::{App, Load};
 
 /// Columns from which panels show full dollar amounts instead of `$20.1K`.
 const WIDE: u16 = 50;
@@ -359,29 +359,27 @@ fn render_outcomes(theme: &Theme, o: &Overview, area: Rect, buf: &mut Buffer) {
             let label_width = 25;
             let room = inner_width.saturating_sub(label_width + value_width + 2);
             vec![
-                Span::styled(fit(m.label, label_width), theme.text()),
+                Span::styled(fit(&m.label, label_width), theme.text()),
                 value,
                 Span::styled(format!("  {}", fit(&m.use_case, room)), theme.muted()),
             ]
         } else {
-            let label_width = 11;
+            // " per ticket": as wide as the widest unit needs, within reason.
+            let label_width = o
+                .outcomes
+                .iter()
+                .map(|m| m.unit.chars().count() + 5)
+                .max()
+                .unwrap_or(11)
+                .clamp(11, 14);
             let use_case_width = inner_width.saturating_sub(label_width + value_width).max(8);
             vec![
                 Span::styled(fit(&m.use_case, use_case_width), theme.text()),
-                Span::styled(fit(short_metric(&m.metric), label_width), theme.muted()),
+                Span::styled(fit(&format!(" per {}", m.unit), label_width), theme.muted()),
                 value,
             ]
         };
         lines.push(Line::from(spans));
     }
     Paragraph::new(lines).block(block).render(area, buf);
-}
-
-fn short_metric(metric: &str) -> &str {
-    match metric {
-        "wau" => " per WAU",
-        "tickets_deflected" => " per ticket",
-        "prs_generated" => " per PR",
-        other => other,
-    }
 }

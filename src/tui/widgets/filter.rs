@@ -2,8 +2,8 @@
 //! cells, opened with [`TableFilter::prompt`] and set from the prompt's text. An empty text
 //! shows every row.
 
-use crate::tui::app::Tab;
 use crate::tui::prompt::Prompt;
+use crate::tui::Tab;
 
 /// The prompt field name a tab's `prompt_submitted` receives for the filter text.
 pub const FIELD: &str = "filter";

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Widget, Wrap};
 
-use super::app::Load;
+use super::load::Load;
 use super::theme::Theme;
 
 /// A bordered panel with a title.
@@ -15,24 +15,6 @@ pub fn panel<'a>(title: impl Into<String>, theme: &Theme) -> Block<'a> {
     Block::bordered()
         .title(Span::styled(format!(" {} ", title.into()), theme.title()))
         .border_style(theme.border())
-}
-
-/// A screen that is not built yet: what it will show.
-pub fn placeholder(title: &str, lines: &[&str], theme: &Theme, area: Rect, buf: &mut Buffer) {
-    let mut text: Vec<Line> = vec![
-        Line::styled("Coming next. This tab will show:", theme.muted()),
-        Line::default(),
-    ];
-    text.extend(lines.iter().map(|l| {
-        Line::from(vec![
-            Span::styled("  • ", theme.accent()),
-            Span::styled(*l, theme.text()),
-        ])
-    }));
-    Paragraph::new(text)
-        .wrap(Wrap { trim: false })
-        .block(panel(title, theme))
-        .render(area, buf);
 }
 
 /// `text` padded or cut to exactly `width` columns (left-aligned).

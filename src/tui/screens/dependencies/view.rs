@@ -1,5 +1,6 @@
 //! Draws the Dependencies tab from `&App`; never queries. Top: the dependencies (largest 30-day
-//! spend first); below: the selected row's review and waste reasons, then the class totals.
+//! spend first); below: the selected row's review and waste reasons, then the class totals
+//! and, apart from them, the spend no rule allocates.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -17,9 +18,10 @@ use crate::tui::widgets::{fit, panel};
 
 /// Columns from which the provider, the review date and the note get their own columns.
 const WIDE: u16 = 110;
-/// Rows under the table: the selected row (2 lines) and the class totals (2 lines), bordered.
+/// Rows under the table: the selected row (2 lines) and the class totals (2 lines, then the
+/// unallocated spend), bordered.
 const DETAIL: u16 = 4;
-const TOTALS: u16 = 4;
+const TOTALS: u16 = 5;
 
 /// The table's rectangle: the body less the two panels under it (clicks use it too).
 pub fn table_area(body: Rect) -> Rect {
@@ -231,12 +233,14 @@ fn render_detail(theme: &Theme, dep: Option<&Dependency>, area: Rect, buf: &mut 
         .render(area, buf);
 }
 
-/// Money and count per class (`unreviewed` = never tagged), adding up to the 30-day total.
+/// Money and count per class (`unreviewed` = never tagged), then the unallocated spend: with
+/// it they add up to the 30-day total.
 fn render_totals(theme: &Theme, data: &Data, area: Rect, buf: &mut Buffer) {
     let r = &data.report;
     let count: usize = r.totals.iter().map(|t| t.count).sum();
     let title = format!(
-        "Class totals · {} over {count} dependencies",
+        "Class totals · {} over {count} dependencies · {} in all",
+        usd(r.total_30d - r.unallocated.cost_30d),
         usd(r.total_30d)
     );
     let amount_width = r
@@ -257,9 +261,28 @@ fn render_totals(theme: &Theme, data: &Data, area: Rect, buf: &mut Buffer) {
             ]
         })
     };
+    let u = &r.unallocated;
+    let width = usize::from(area.width.saturating_sub(2));
+    let gap = if u.cost_30d.is_zero() {
+        Line::styled("✓ every dollar is allocated to a use case", theme.muted())
+    } else {
+        Line::styled(
+            fit(
+                &format!(
+                    "⚠ {} unallocated: {} (not a dependency; no rule matches {})",
+                    usd(u.cost_30d),
+                    u.action,
+                    u.largest(3)
+                ),
+                width,
+            ),
+            theme.budget_warn(),
+        )
+    };
     let lines = vec![
         Line::from([cell(0), cell(1)].concat()),
         Line::from([cell(2), cell(3)].concat()),
+        gap,
     ];
     Paragraph::new(lines)
         .block(panel(title, theme))

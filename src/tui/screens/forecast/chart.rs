@@ -2,7 +2,11 @@
 //! reads the same without colour: history as a solid area (`█`), the forecast median as dots
 //! (`•`), the p10–p90 band shaded (`░`) between its two boundaries (`·`), each target as a
 //! dashed line (`┄`) labelled with its amount, and the first forecast month marked (`┆`).
-//! The y axis has dollar ticks at round steps; the x axis month labels.
+//! The y axis has dollar ticks at round steps and reaches what the reader needs: the history,
+//! the targets and the median through the horizon. The band's upper edge can run far above
+//! those (a year out, p90 is often twice the median); where it leaves the chart it is clipped
+//! and its top row marked (`↑`) instead of squashing everything else into the bottom rows.
+//! The x axis has month labels.
 //!
 //! Heights are drawing only: values come in as f64 from the engine's exact cents.
 
@@ -21,6 +25,8 @@ pub const BAND: char = '░';
 pub const BAND_EDGE: char = '·';
 pub const TARGET: char = '┄';
 pub const NOW: char = '┆';
+/// The band's top row where p90 is above the chart.
+pub const CLIPPED: char = '↑';
 
 /// What the chart plots.
 #[derive(Debug, Clone, Default)]
@@ -40,11 +46,12 @@ impl Series {
             .collect()
     }
 
+    /// The largest value the y axis must reach: history, median and targets (not the p90).
     fn max(&self) -> f64 {
         self.history
             .iter()
             .map(|h| h.1)
-            .chain(self.forecast.iter().map(|f| f.3))
+            .chain(self.forecast.iter().map(|f| f.2))
             .chain(self.targets.iter().copied())
             .fold(0.0, f64::max)
     }
@@ -99,8 +106,9 @@ struct Styles {
     label: Style,
 }
 
-/// Draws `series` into `area` (no border; the caller's panel has one).
-pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
+/// Draws `series` into `area` (no border; the caller's panel has one). Returns whether the
+/// band was clipped at the top (for the legend).
+pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) -> bool {
     let styles = Styles {
         actual: theme.sparkline(),
         median: theme.accent(),
@@ -114,9 +122,9 @@ pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
     let plot_h = area.height.saturating_sub(2);
     if months.len() < 2 || plot_h < 3 || area.width < 20 {
         buf.set_string(area.x, area.y, "too little to chart", styles.label);
-        return;
+        return false;
     }
-    let step = nice_step(series.max(), u32::from(plot_h / 2).clamp(2, 5));
+    let step = nice_step(series.max(), u32::from(plot_h / 3).clamp(2, 8));
     let top = (series.max() / step).ceil().max(1.0) * step;
     let ticks: Vec<f64> = (0..=((top / step).round() as u32))
         .map(|i| f64::from(i) * step)
@@ -160,6 +168,7 @@ pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
     }
 
     // Series, column by column.
+    let mut clipped = false;
     for x in plot.x..plot.right() {
         let t = t_of(x);
         let (p10, p50, p90) = series.at(t);
@@ -169,8 +178,14 @@ pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
             }
         } else {
             let (hi, lo) = (row_of(p90), row_of(p10));
+            let over = p90 > top;
+            clipped |= over;
             for y in hi..=lo {
-                let c = if y == hi || y == lo { BAND_EDGE } else { BAND };
+                let c = match y {
+                    y if y == hi && over => CLIPPED,
+                    y if y == hi || y == lo => BAND_EDGE,
+                    _ => BAND,
+                };
                 set(buf, x, y, c, styles.band);
             }
         }
@@ -224,6 +239,7 @@ pub fn render(series: &Series, theme: &Theme, area: Rect, buf: &mut Buffer) {
         buf.set_string(x, label_y, &text, styles.label);
         free_from = x + text.len() as u16 + 1;
     }
+    clipped
 }
 
 fn set(buf: &mut Buffer, x: u16, y: u16, c: char, style: Style) {
@@ -269,5 +285,36 @@ mod tests {
         }
         assert!(text.contains("$50 target"), "{text}");
         assert!(text.contains("Jan 26"), "{text}");
+    }
+
+    #[test]
+    fn the_axis_ends_at_the_median_and_the_band_above_it_is_marked() {
+        let m = |s: &str| s.parse::<Month>().expect("month");
+        let series = Series {
+            history: vec![(m("2026-01"), 10.0), (m("2026-02"), 20.0)],
+            forecast: vec![
+                (m("2026-03"), 20.0, 30.0, 60.0),
+                (m("2026-04"), 25.0, 40.0, 200.0),
+            ],
+            targets: vec![30.0],
+        };
+        let area = Rect::new(0, 0, 40, 14);
+        let mut buf = Buffer::empty(area);
+        assert!(render(&series, &Theme::no_color(), area, &mut buf));
+        let text: String = buf.content().iter().map(|c| c.symbol()).collect();
+        // Ticks up to $40 (the median's peak), not $200 (the p90's).
+        assert!(text.contains("$40"), "{text}");
+        assert!(!text.contains("$200") && !text.contains("$100"), "{text}");
+        let top_row: String = (0..area.width)
+            .map(|x| buf[(x, 0)].symbol().to_string())
+            .collect();
+        assert!(top_row.contains(CLIPPED), "{top_row}");
+        // Nothing clipped when the band fits.
+        let fits = Series {
+            forecast: vec![(m("2026-03"), 20.0, 25.0, 28.0)],
+            ..series
+        };
+        let mut buf = Buffer::empty(area);
+        assert!(!render(&fits, &Theme::no_color(), area, &mut buf));
     }
 }

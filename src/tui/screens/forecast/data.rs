@@ -11,9 +11,8 @@ use rust_decimal::prelude::*;
 use crate::config::Config;
 use crate::forecast::{self, Detailed, Scenario};
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::Store;
-
-const TOP_LLM_PROVIDER: &str = include_str!("../../../../queries/forecast_top_llm_provider.sql");
 
 /// The cockpit's what-if scenarios, numbered as their keymap toggles (`toggle = 1`, `2`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -125,7 +124,9 @@ pub fn top_llm_provider(
 ) -> anyhow::Result<Option<String>> {
     store.refresh_allocation(config)?;
     let (start, end) = month.bounds();
-    let mut stmt = store.conn().prepare_cached(TOP_LLM_PROVIDER)?;
+    let mut stmt = store
+        .conn()
+        .prepare_cached(queries::FORECAST_TOP_LLM_PROVIDER)?;
     let mut rows = stmt.query(duckdb::params![start, end])?;
     Ok(match rows.next()? {
         Some(r) => Some(r.get(0)?),

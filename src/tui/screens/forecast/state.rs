@@ -6,11 +6,11 @@ use super::data::{Data, Query, WhatIf};
 use super::view;
 use crate::forecast::MonthBand;
 use crate::tui::action::Action;
-use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::Request;
 use crate::tui::prompt::Prompt;
 use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
+use crate::tui::{Effect, Load, Tab};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -25,6 +25,8 @@ pub struct State {
     pub recomputing: bool,
     /// `/` text: only the months whose row contains it are listed.
     pub filter: TableFilter,
+    /// Enter opened the selected month's detail (in place of the targets panel); Esc closes it.
+    pub detail: bool,
 }
 
 impl Default for State {
@@ -36,6 +38,7 @@ impl Default for State {
             what_if: BTreeSet::new(),
             recomputing: false,
             filter: TableFilter::default(),
+            detail: false,
         }
     }
 }
@@ -61,6 +64,13 @@ impl State {
     }
 
     /// The forecast months listed: all, or those matching the filter.
+    /// The month whose detail is open, if it is.
+    pub fn detail_month(&self) -> Option<&MonthBand> {
+        self.detail
+            .then(|| self.visible().get(self.selected).copied())
+            .flatten()
+    }
+
     pub fn visible(&self) -> Vec<&MonthBand> {
         let Some(data) = self.data.ready() else {
             return Vec::new();
@@ -99,6 +109,8 @@ impl State {
                     self.filter.text.clone(),
                 ))
             }
+            Action::Enter if len > 0 => self.detail = true,
+            Action::Back if self.detail => self.detail = false,
             Action::Back if self.filter.is_active() => {
                 self.filter.clear();
                 self.selected = 0;
@@ -107,7 +119,8 @@ impl State {
                 let Some(data) = self.data.ready() else {
                     return Outcome::ignored();
                 };
-                match view::row_at(*row, self.selected, ctx.rows, data, len) {
+                let detail = self.detail_month();
+                match view::row_at(*row, self.selected, ctx.rows, data, detail, len) {
                     Some(i) => self.selected = i,
                     None => return Outcome::ignored(),
                 }

@@ -1,7 +1,7 @@
 //! Draws the Forecast tab from `&App`; never queries. The chart (history, median, p10–p90
 //! band, targets) beside the months ahead with their p10/p50/p90, over a panel with each
 //! target's crossing month and probability by year end, the back-test error, the method and
-//! the what-ifs applied.
+//! the what-ifs applied — or, after Enter, the selected month in detail.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -9,9 +9,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 use rust_decimal::prelude::*;
 
-use super::chart::{self, Series, ACTUAL, BAND, MEDIAN, NOW, TARGET};
+use super::chart::{self, Series, ACTUAL, BAND, CLIPPED, MEDIAN, NOW, TARGET};
 use super::data::Data;
-use crate::commands::forecast::probability;
+use crate::fmt::probability;
 use crate::forecast::{model, MonthBand};
 use crate::money::{usd, usd_short};
 use crate::month::Month;
@@ -24,11 +24,12 @@ const WIDE: u16 = 110;
 /// The screen row of the table's first month: header and tab bar, the border, the heading.
 const FIRST_ROW: u16 = 2 + 1 + 1;
 
-/// The chart, the months table and the info panel within the body.
-pub fn layout(area: Rect, data: &Data) -> [Rect; 3] {
+/// The chart, the months table and the info panel within the body (`detail`: the month
+/// whose detail the info panel shows).
+pub fn layout(area: Rect, data: &Data, detail: Option<&MonthBand>) -> [Rect; 3] {
     let [top, info] = Layout::vertical([
         Constraint::Min(8),
-        Constraint::Length(info_height(data, area.width)),
+        Constraint::Length(info_height(data, detail, area.width)),
     ])
     .areas(area);
     let table_width = if area.width >= WIDE { 51 } else { 39 };
@@ -38,9 +39,21 @@ pub fn layout(area: Rect, data: &Data) -> [Rect; 3] {
 }
 
 /// The month index under screen row `y`, with `selected` kept in view as the table does.
-pub fn row_at(y: u16, selected: usize, ctx_rows: u16, data: &Data, len: usize) -> Option<usize> {
+pub fn row_at(
+    y: u16,
+    selected: usize,
+    ctx_rows: u16,
+    data: &Data,
+    detail: Option<&MonthBand>,
+    len: usize,
+) -> Option<usize> {
     let body = Rect::new(0, 0, 200, ctx_rows + 3);
-    let shown = usize::from(layout(body, data)[1].height.saturating_sub(3).max(1));
+    let shown = usize::from(
+        layout(body, data, detail)[1]
+            .height
+            .saturating_sub(3)
+            .max(1),
+    );
     let offset = (selected + 1).saturating_sub(shown);
     let line = usize::from(y.checked_sub(FIRST_ROW)?);
     let i = offset + line;
@@ -82,7 +95,8 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
         return;
     }
-    let [chart_area, table_area, info_area] = layout(area, data);
+    let detail = state.detail_month();
+    let [chart_area, table_area, info_area] = layout(area, data, detail);
 
     // The what-ifs in full are the info panel's title and lines.
     let mut title = "Forecast".to_string();
@@ -96,18 +110,25 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let inner = block.inner(chart_area);
     block.render(chart_area, buf);
     let [plot, legend] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(inner);
-    chart::render(&series(data), theme, plot, buf);
-    Paragraph::new(Line::styled(
-        format!(
-            "{ACTUAL} actual  {MEDIAN} p50  {BAND} p10–p90  {TARGET} target  {NOW} {}",
-            f.forecast[0].month.short_name()
-        ),
-        theme.muted(),
-    ))
-    .render(legend, buf);
+    let clipped = chart::render(&series(data), theme, plot, buf);
+    let now = format!("{NOW} {}", f.forecast[0].month.short_name());
+    let mut keys = vec![
+        format!("{ACTUAL} actual"),
+        format!("{MEDIAN} p50"),
+        format!("{BAND} p10–p90"),
+    ];
+    if clipped {
+        keys.push(format!("{CLIPPED} p90 above"));
+    }
+    keys.extend([format!("{TARGET} target"), now]);
+    let mut text = keys.join("  ");
+    if text.chars().count() > usize::from(legend.width) {
+        text = keys.join(" ");
+    }
+    Paragraph::new(Line::styled(text, theme.muted())).render(legend, buf);
 
     render_table(app, data, table_area, buf);
-    render_info(app, data, info_area, buf);
+    render_info(app, data, detail, info_area, buf);
 }
 
 fn series(data: &Data) -> Series {
@@ -253,21 +274,92 @@ fn info_lines(data: &Data, wide: bool) -> Vec<(&'static str, String, Tone)> {
     lines
 }
 
+/// The info panel's lines for `month` in detail: its band, its change over the last complete
+/// month, where it stands against each target, and the what-ifs applied.
+fn detail_lines(data: &Data, month: &MonthBand) -> Vec<(&'static str, String, Tone)> {
+    let f = &data.detailed.forecast;
+    let mut lines = vec![(
+        "month",
+        format!(
+            "{} · p50 {} · 80% between {} and {}",
+            month.month,
+            usd(month.p50),
+            usd(month.p10),
+            usd(month.p90)
+        ),
+        Tone::Text,
+    )];
+    if let Some(last) = f.history.last().filter(|h| !h.cost.is_zero()) {
+        let pct = |v: Decimal| ((v - last.cost) / last.cost * Decimal::ONE_HUNDRED).round_dp(1);
+        let signed = |p: Decimal| {
+            if p.is_sign_negative() {
+                format!("{p}%")
+            } else {
+                format!("+{p}%")
+            }
+        };
+        lines.push((
+            "change",
+            format!(
+                "vs {} ({}): {} at p50 ({} to {})",
+                last.month,
+                usd(last.cost),
+                signed(pct(month.p50)),
+                signed(pct(month.p10)),
+                signed(pct(month.p90))
+            ),
+            Tone::Text,
+        ));
+    }
+    for t in &f.targets {
+        let target = format!("{}/month", usd(t.usd));
+        let (text, tone) = if month.p10 > t.usd {
+            (format!("{target}: over it even at p10"), Tone::Warn)
+        } else if month.p50 > t.usd {
+            (format!("{target}: over it at p50 (not at p10)"), Tone::Warn)
+        } else if month.p90 > t.usd {
+            (
+                format!("{target}: under it at p50, over it at p90"),
+                Tone::Text,
+            )
+        } else {
+            (format!("{target}: under it even at p90"), Tone::Ok)
+        };
+        lines.push(("target", text, tone));
+    }
+    for a in &f.scenarios_applied {
+        lines.push(("what-if", a.clone(), Tone::Accent));
+    }
+    lines
+}
+
 const LABEL_WIDTH: usize = 9;
 
+/// The info panel's lines: the targets and method, or a month in detail.
+fn panel_lines(
+    data: &Data,
+    detail: Option<&MonthBand>,
+    wide: bool,
+) -> Vec<(&'static str, String, Tone)> {
+    match detail {
+        Some(month) => detail_lines(data, month),
+        None => info_lines(data, wide),
+    }
+}
+
 /// Rows the info panel needs at `width` (borders included), its lines wrapped.
-fn info_height(data: &Data, width: u16) -> u16 {
+fn info_height(data: &Data, detail: Option<&MonthBand>, width: u16) -> u16 {
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let rows: usize = info_lines(data, width >= WIDE)
+    let rows: usize = panel_lines(data, detail, width >= WIDE)
         .iter()
         .map(|(_, text, _)| (LABEL_WIDTH + text.chars().count()).div_ceil(inner))
         .sum();
     rows as u16 + 2
 }
 
-fn render_info(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
+fn render_info(app: &App, data: &Data, detail: Option<&MonthBand>, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let lines: Vec<Line> = info_lines(data, area.width >= WIDE)
+    let lines: Vec<Line> = panel_lines(data, detail, area.width >= WIDE)
         .into_iter()
         .map(|(label, text, tone)| {
             let style = match tone {
@@ -282,10 +374,10 @@ fn render_info(app: &App, data: &Data, area: Rect, buf: &mut Buffer) {
             ])
         })
         .collect();
-    let title = if data.labels.is_empty() {
-        "Targets · method".to_string()
-    } else {
-        format!("what-if: {}", data.labels.join(" + "))
+    let title = match (detail, data.labels.is_empty()) {
+        (Some(m), _) => format!("{} in detail · Esc closes", m.month),
+        (None, true) => "Targets · method".to_string(),
+        (None, false) => format!("what-if: {}", data.labels.join(" + ")),
     };
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })

@@ -12,11 +12,11 @@ use super::labels;
 use super::view;
 use crate::gates::{Breach, Decision};
 use crate::tui::action::Action;
-use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::{Request, Write};
 use crate::tui::prompt::Prompt;
 use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
+use crate::tui::{Effect, Load, Tab};
 
 /// Prompt fields this tab opens besides the filter (`widgets::filter::FIELD`).
 const DECISION: &str = "decision";

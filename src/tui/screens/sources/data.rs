@@ -45,12 +45,12 @@ impl SourceRow {
     /// The kind as written in the config, or `-`.
     pub fn kind_name(&self) -> String {
         self.kind
-            .map_or_else(|| "-".to_string(), |k| format!("{k:?}").to_lowercase())
+            .map_or_else(|| "-".to_string(), |k| k.as_str().to_string())
     }
 
-    /// Whether `tollgate sync` fetches this source (the API sources).
+    /// Whether `tollgate sync` fetches this source ([`SourceKind::is_syncable`]).
     pub fn syncable(&self) -> bool {
-        matches!(self.kind, Some(SourceKind::Openai | SourceKind::Anthropic))
+        self.kind.is_some_and(SourceKind::is_syncable)
     }
 
     /// The last run's error, when the last run failed.

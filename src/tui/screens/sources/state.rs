@@ -3,9 +3,9 @@
 use super::data::{Data, Query, SourceRow};
 use super::view;
 use crate::tui::action::Action;
-use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
+use crate::tui::{Effect, Load, Tab};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
@@ -103,10 +103,9 @@ impl State {
                 source.name, source.name
             ),
             Some(_) => format!(
-                "{} is a {} source, which sync does not fetch: import its billing files with `tollgate import focus FILE --source {}`",
+                "{} is a {} source, written by `tollgate proxy`: sync does not read it yet",
                 source.name,
-                source.kind_name(),
-                source.name
+                source.kind_name()
             ),
         };
         Outcome::status(how)

@@ -9,8 +9,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
 use super::data::SourceRow;
+use crate::fmt::thousands;
 use crate::tui::app::App;
-use crate::tui::background::thousands;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::panel;
 use crate::tui::widgets::ready_or_status;
@@ -196,7 +196,7 @@ fn row<'a>(s: &SourceRow, wide: bool, theme: &Theme) -> Row<'a> {
                 .map_or_else(|| "–".to_string(), |d| d.to_string()),
         ),
         Cell::from(Span::styled(behind(s), behind_style)),
-        Cell::from(Line::from(thousands(usize::try_from(s.rows).unwrap_or(0))).right_aligned()),
+        Cell::from(Line::from(thousands(s.rows)).right_aligned()),
     ]);
     if wide {
         cells.push(Cell::from(
@@ -218,16 +218,12 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
     let mut lines = Vec::new();
     let what = if s.syncable() {
         format!(
-            "{} API · Enter syncs {} · s syncs every source",
+            "{} · Enter syncs {} · s syncs every source",
             s.kind_name(),
             s.name
         )
     } else if s.kind.is_some() {
-        format!(
-            "{} · billing files: `tollgate import focus FILE --source {}`",
-            s.kind_name(),
-            s.name
-        )
+        format!("{} · written by `tollgate proxy`", s.kind_name())
     } else {
         "not in the config (rows imported or synced earlier)".to_string()
     };
@@ -259,7 +255,7 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
                 Span::styled(
                     format!(
                         " · {} rows in {:.1}s",
-                        thousands(usize::try_from(r.rows_written).unwrap_or(0)),
+                        thousands(r.rows_written),
                         r.seconds()
                     ),
                     theme.text(),
@@ -285,7 +281,7 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
             };
             format!(
                 "{} rows, data through {d} ({} behind){stale}",
-                thousands(usize::try_from(s.rows).unwrap_or(0)),
+                thousands(s.rows),
                 behind(s).trim_end_matches(" ⚠ stale")
             )
         }

@@ -7,7 +7,7 @@ use chrono::{Days, NaiveDate};
 use rust_decimal::Decimal;
 
 use super::sql;
-use crate::config::Config;
+use crate::config::{Config, MetricLabel};
 use crate::deps::UNALLOCATED;
 use crate::money::{cents, cents_summing_to};
 use crate::month::Month;
@@ -126,6 +126,8 @@ pub struct UseCaseLine {
     /// Share of the month's total in percent (one decimal).
     pub share_pct: Option<Decimal>,
     pub outcome_metric: Option<String>,
+    /// How the metric reads (the config's outcome labels).
+    pub outcome_label: Option<MetricLabel>,
     pub outcome_value: Option<Decimal>,
     pub cost_per_outcome: Option<Decimal>,
     /// Cost per day for the `SPARK_DAYS` days ending `spark_end`, oldest first.
@@ -258,9 +260,7 @@ fn load_table(
             .map(|d| daily.get(&(d, id.to_string())).copied().unwrap_or_default())
             .collect()
     };
-    let share = |cost: Decimal| {
-        (!report.total.is_zero()).then(|| (cost / report.total * Decimal::ONE_HUNDRED).round_dp(1))
-    };
+    let share = |cost: Decimal| crate::fmt::share_pct(cost, report.total);
     let mut rows: Vec<UseCaseLine> = report
         .by_use_case
         .iter()
@@ -276,6 +276,7 @@ fn load_table(
                 change_pct: change_pct(u.cost, u.prior_month_cost),
                 share_pct: share(u.cost),
                 outcome_metric: u.outcome_metric.clone(),
+                outcome_label: u.outcome_label.clone(),
                 outcome_value: u.outcome_value,
                 cost_per_outcome: u.cost_per_outcome,
                 daily: series(&u.use_case),
@@ -294,6 +295,7 @@ fn load_table(
         change_pct: change_pct(report.unallocated, prior_unallocated),
         share_pct: share(report.unallocated),
         outcome_metric: None,
+        outcome_label: None,
         outcome_value: None,
         cost_per_outcome: None,
         daily: series(UNALLOCATED),

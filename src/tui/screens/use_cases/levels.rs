@@ -12,7 +12,7 @@ use super::data::{Data, SliceData, SpikeData, TableData, UseCaseData};
 use super::state::Frame;
 use super::view::{Column, Grid};
 use crate::money::usd;
-use crate::spikes::SpikeRule;
+use crate::spikes::{Spike, SpikeRule};
 use crate::tui::app::App;
 use crate::tui::screens::overview::mom;
 use crate::tui::theme::Theme;
@@ -84,8 +84,8 @@ fn table_grid(t: &TableData, frame: &Frame, theme: &Theme) -> Grid {
             .map(usd),
     );
     let outcome = |u: &super::data::UseCaseLine| -> (String, Style) {
-        match (&u.outcome_metric, u.cost_per_outcome) {
-            (Some(m), Some(c)) => (format!("{}{}", usd(c), per(m)), theme.text()),
+        match (&u.outcome_label, u.cost_per_outcome) {
+            (Some(l), Some(c)) => (format!("{}{}", usd(c), l.per_unit()), theme.text()),
             (Some(_), None) => ("no data".to_string(), theme.budget_warn()),
             (None, _) => ("–".to_string(), theme.muted()),
         }
@@ -171,16 +171,6 @@ fn table_grid(t: &TableData, frame: &Frame, theme: &Theme) -> Grid {
     }
 }
 
-/// `/ticket` for a metric.
-fn per(metric: &str) -> String {
-    match metric {
-        "wau" => "/WAU".to_string(),
-        "tickets_deflected" => "/ticket".to_string(),
-        "prs_generated" => "/PR".to_string(),
-        other => format!("/{other}"),
-    }
-}
-
 // ---- level 1 ---------------------------------------------------------------------------------
 
 fn spike_summary(u: &UseCaseData, today: NaiveDate, theme: &Theme, width: usize) -> Line<'static> {
@@ -198,22 +188,61 @@ fn spike_summary(u: &UseCaseData, today: NaiveDate, theme: &Theme, width: usize)
     let listed: Vec<String> = u
         .spikes
         .iter()
-        .map(|s| {
-            format!(
+        .map(|s| match s.level_summary() {
+            Some(level) => format!("level shift {level} ({})", s.main_effect()),
+            None => format!(
                 "{} {} ({})",
                 short_day(s.day),
                 signed(s.change),
                 s.main_effect()
-            )
+            ),
         })
         .collect();
-    let n = u.spikes.len();
     let text = format!(
-        "⚠ {n} spike{} in {scope}: {} · Enter on one explains it",
-        if n == 1 { "" } else { "s" },
+        "⚠ {} in {scope}: {} · Enter on one explains it",
+        event_count(&u.spikes),
         listed.join(", ")
     );
     Line::styled(fit(&text, width), theme.budget_over())
+}
+
+/// "1 level shift and 2 spikes".
+fn event_count(events: &[Spike]) -> String {
+    let shifts = events.iter().filter(|s| s.is_level_shift()).count();
+    let spikes = events.len() - shifts;
+    let plural = |n: usize, one: &str, many: &str| match n {
+        1 => format!("1 {one}"),
+        n => format!("{n} {many}"),
+    };
+    match (shifts, spikes) {
+        (0, n) => plural(n, "spike", "spikes"),
+        (n, 0) => plural(n, "level shift", "level shifts"),
+        (a, b) => format!(
+            "{} and {}",
+            plural(a, "level shift", "level shifts"),
+            plural(b, "spike", "spikes")
+        ),
+    }
+}
+
+/// The flag of an event: `⚠ spike` or `↗ level shift` (`↗ level` where it is `short`).
+fn event_flag(s: &Spike, short: bool) -> &'static str {
+    match (s.is_level_shift(), short) {
+        (false, _) => "⚠ spike",
+        (true, true) => "↗ level",
+        (true, false) => "↗ level shift",
+    }
+}
+
+/// `2026-11-09 mostly volume`, with the new level's change for a level shift.
+fn event_line(s: &Spike) -> String {
+    match s.level_change_pct {
+        Some(p) if s.is_level_shift() => {
+            let sign = if p.is_sign_negative() { "" } else { "+" };
+            format!("{} {sign}{p}%/day, mostly {}", s.day, s.main_effect())
+        }
+        _ => format!("{} mostly {}", s.day, s.main_effect()),
+    }
 }
 
 fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
@@ -235,8 +264,8 @@ fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
         match row {
             RowRef::Spike(s) => body.push((
                 vec![
-                    Span::raw("⚠ spike"),
-                    Span::raw(format!("{} mostly {}", s.day, s.main_effect())),
+                    Span::raw(event_flag(s, true)),
+                    Span::raw(event_line(s)),
                     Span::raw(format!("z {}", s.z_score.round_dp(1))),
                     Span::raw(""),
                     Span::raw(""),
@@ -253,7 +282,7 @@ fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
                     Span::raw(s.tokens.map(count).unwrap_or_default()),
                     Span::raw(s.requests.map(count).unwrap_or_default()),
                     Span::raw(usd(s.cost)),
-                    Span::raw(pct(share(s.cost, u.cost))),
+                    Span::raw(pct(crate::fmt::share_pct(s.cost, u.cost))),
                 ],
                 theme.text(),
             )),
@@ -330,6 +359,9 @@ fn slice_grid(s: &SliceData, frame: &Frame, theme: &Theme) -> Grid {
             .map(|b| signed(d.cost - b))
             .unwrap_or_else(|| "–".to_string());
         let (flag, style) = match &d.spike {
+            Some(sp) if sp.is_level_shift() => {
+                (format!("↗ level {}", sp.main_effect()), theme.budget_over())
+            }
             Some(sp) => (format!("⚠ spike {}", sp.main_effect()), theme.budget_over()),
             None => (String::new(), theme.text()),
         };
@@ -411,19 +443,28 @@ fn spike_lines(frame: &Frame, s: &SpikeData, theme: &Theme) -> Vec<Line<'static>
     let amount = |d: Decimal| Span::styled(format!("{:>12}", signed(d)), theme.text());
     let plain = |d: Decimal| Span::styled(format!("{:>12}", usd(d)), theme.text());
     let note = |s: String| Span::styled(format!("   {s}"), theme.muted());
-    vec![
-        Line::from(vec![
-            Span::styled("⚠ spike ", theme.budget_over()),
-            Span::styled(
-                format!(
-                    "{} · {id} · z {} vs the trailing {} days",
-                    day.format("%a %Y-%m-%d"),
-                    sp.z_score,
-                    rule.window_days
-                ),
-                theme.text(),
+    let mut lines = vec![Line::from(vec![
+        Span::styled(format!("{} ", event_flag(sp, false)), theme.budget_over()),
+        Span::styled(
+            format!(
+                "{} · {id} · z {} vs the trailing {} days",
+                day.format("%a %Y-%m-%d"),
+                sp.z_score,
+                rule.window_days
             ),
-        ]),
+            theme.text(),
+        ),
+    ])];
+    if let Some(level) = sp.level_summary() {
+        lines.push(Line::styled(
+            format!(
+                "  a new level {level} through {}: the days after it are measured against it",
+                short_day(sp.through)
+            ),
+            theme.budget_warn(),
+        ));
+    }
+    lines.extend([
         Line::from(vec![label("day cost"), plain(sp.cost)]),
         Line::from(vec![
             label("baseline"),
@@ -452,7 +493,7 @@ fn spike_lines(frame: &Frame, s: &SpikeData, theme: &Theme) -> Vec<Line<'static>
         Line::from(vec![
             label("  mix"),
             amount(sp.mix_effect),
-            note("usage moved between models / token types".to_string()),
+            note("usage moved between models of one kind of token or unit".to_string()),
         ]),
         Line::from(vec![
             label("  ="),
@@ -464,7 +505,8 @@ fn spike_lines(frame: &Frame, s: &SpikeData, theme: &Theme) -> Vec<Line<'static>
             "Rows behind it (largest changes; baseline = mean of the baseline days):",
             theme.title(),
         ),
-    ]
+    ]);
+    lines
 }
 
 fn spike_grid(s: &SpikeData, theme: &Theme) -> Grid {
@@ -581,10 +623,6 @@ fn pct(p: Option<Decimal>) -> String {
     p.map_or_else(String::new, |p| format!("{p}%"))
 }
 
-fn share(part: Decimal, total: Decimal) -> Option<Decimal> {
-    (!total.is_zero()).then(|| (part / total * Decimal::ONE_HUNDRED).round_dp(1))
-}
-
 /// Whole counts with thousands separators (`1,204,331`); small fractions keep two decimals.
 fn count(d: Decimal) -> String {
     let rounded = if d.abs() >= Decimal::ONE_HUNDRED || d.fract().is_zero() {
@@ -601,14 +639,7 @@ fn count(d: Decimal) -> String {
         Some(d) => ("-", d.to_string()),
         None => ("", int),
     };
-    let mut grouped = String::new();
-    for (i, ch) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            grouped.push(',');
-        }
-        grouped.push(ch);
-    }
-    format!("{sign}{grouped}{frac}")
+    format!("{sign}{}{frac}", crate::fmt::group_digits(&digits))
 }
 
 fn short_day(day: NaiveDate) -> String {

@@ -10,13 +10,9 @@ use duckdb::params;
 use rust_decimal::Decimal;
 
 use super::data::{Slice, SliceLine};
-use crate::money;
 use crate::month::Month;
+use crate::store::queries;
 use crate::store::{Store, StoreError};
-
-pub const DAILY_BY_USE_CASE: &str = include_str!("../../../../queries/use_cases_daily.sql");
-pub const SLICES: &str = include_str!("../../../../queries/use_case_slices.sql");
-pub const SLICE_DAILY: &str = include_str!("../../../../queries/use_case_slice_daily.sql");
 
 /// A slice's cost, tokens and requests on one day.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -32,7 +28,7 @@ pub fn daily_by_use_case(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<HashMap<(NaiveDate, String), Decimal>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(DAILY_BY_USE_CASE)?;
+    let mut stmt = store.conn().prepare_cached(queries::USE_CASES_DAILY)?;
     let rows = stmt.query_map(params![from, after(to)], |r| {
         Ok((
             (r.get::<_, NaiveDate>(0)?, r.get::<_, String>(1)?),
@@ -56,7 +52,7 @@ fn month_slices(
     store: &Store,
     month: Month,
 ) -> Result<HashMap<String, Vec<SliceLine>>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(SLICES)?;
+    let mut stmt = store.conn().prepare_cached(queries::USE_CASE_SLICES)?;
     let (start, end) = (month.first_day(), month.next().first_day());
     let rows = stmt.query_map(params![start, end], |r| {
         Ok((
@@ -67,9 +63,9 @@ fn month_slices(
                 api_key: r.get(3)?,
             },
             r.get::<_, String>(4)?,
-            r.get::<_, String>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, Option<String>>(7)?,
+            r.get::<_, Decimal>(5)?,
+            r.get::<_, Option<Decimal>>(6)?,
+            r.get::<_, Option<Decimal>>(7)?,
         ))
     })?;
     let mut out: HashMap<String, Vec<SliceLine>> = HashMap::new();
@@ -78,9 +74,9 @@ fn month_slices(
         out.entry(use_case).or_default().push(SliceLine {
             slice,
             api_key_name,
-            cost: number(&cost).unwrap_or_default(),
-            tokens: tokens.as_deref().and_then(number),
-            requests: requests.as_deref().and_then(number),
+            cost,
+            tokens,
+            requests,
         });
     }
     Ok(out)
@@ -94,7 +90,7 @@ pub fn slice_daily(
     id: &str,
     slice: &Slice,
 ) -> Result<BTreeMap<NaiveDate, DayValues>, StoreError> {
-    let mut stmt = store.conn().prepare_cached(SLICE_DAILY)?;
+    let mut stmt = store.conn().prepare_cached(queries::USE_CASE_SLICE_DAILY)?;
     let rows = stmt.query_map(
         params![
             from,
@@ -107,9 +103,9 @@ pub fn slice_daily(
         |r| {
             Ok((
                 r.get::<_, NaiveDate>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Decimal>(1)?,
+                r.get::<_, Option<Decimal>>(2)?,
+                r.get::<_, Option<Decimal>>(3)?,
             ))
         },
     )?;
@@ -119,35 +115,16 @@ pub fn slice_daily(
         out.insert(
             day,
             DayValues {
-                cost: number(&cost).unwrap_or_default(),
-                tokens: tokens.as_deref().and_then(number),
-                requests: requests.as_deref().and_then(number),
+                cost,
+                tokens,
+                requests,
             },
         );
     }
     Ok(out)
 }
 
-fn number(text: &str) -> Option<Decimal> {
-    money::parse(text)
-}
-
 /// The day after `day` (the exclusive end of a range through `day`).
 fn after(day: NaiveDate) -> NaiveDate {
     day.succ_opt().unwrap_or(day)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::Config;
-
-    #[test]
-    fn use_case_queries_prepare() {
-        let store = Store::open_in_memory().expect("store");
-        store.refresh_allocation(&Config::default()).expect("alloc");
-        for q in [DAILY_BY_USE_CASE, SLICES, SLICE_DAILY] {
-            store.conn().prepare(q).expect("prepare");
-        }
-    }
 }

@@ -10,10 +10,10 @@ use super::view;
 use crate::month::Month;
 use crate::spikes::Spike;
 use crate::tui::action::Action;
-use crate::tui::app::{Effect, Load, Tab};
 use crate::tui::db::Request;
 use crate::tui::screens::{navigated, Ctx, Outcome};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
+use crate::tui::{Effect, Load, Tab};
 
 /// One drill-down level on the stack.
 #[derive(Debug, Clone, PartialEq)]

@@ -13,9 +13,9 @@ use ratatui::widgets::{
 use super::data::{Data, Level};
 use super::levels;
 use super::state::Frame;
-use crate::tui::app::{App, Load};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::panel;
+use crate::tui::{App, Load};
 
 /// Where a level draws: its info lines, its table (heading row first) and its totals line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

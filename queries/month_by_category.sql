@@ -1,7 +1,0 @@
--- Needs Store::refresh_allocation (daily_alloc). Allocated cost per category over the days in
--- [?, ?).
-SELECT x_Category, CAST(sum(x_AllocatedCost) AS VARCHAR)
-FROM daily_alloc
-WHERE day >= ? AND day < ?
-GROUP BY x_Category
-ORDER BY x_Category

@@ -1,0 +1,2 @@
+-- A setting's value.
+SELECT value FROM settings WHERE key = ?

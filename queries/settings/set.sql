@@ -1,0 +1,2 @@
+-- Sets a setting.
+INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)
