@@ -61,7 +61,10 @@ pub enum Command {
         #[command(subcommand)]
         cmd: crate::commands::auth::AuthCommand,
     },
-    /// Check the config, the DB, credentials, the keyring and the sync runs
+    /// The gateway: an OpenAI/Anthropic pass-through that records each request's use case,
+    /// pseudonymous user, tokens and cost to the spool (never content)
+    Proxy(crate::commands::proxy::ProxyArgs),
+    /// Check the config, the DB, credentials, the keyring, the proxy and the sync runs
     Doctor,
 }
 

@@ -24,6 +24,7 @@ pub mod overview;
 pub mod paths;
 pub mod prices;
 pub mod projection;
+pub mod proxy;
 pub mod reconcile;
 pub mod report;
 pub mod sources;

@@ -57,6 +57,11 @@ pub fn keymap_file(config_file: Option<&std::path::Path>) -> PathBuf {
         .map_or_else(|| PathBuf::from("keymap.toml"), |d| d.join("keymap.toml"))
 }
 
+/// `$XDG_DATA_HOME/tollgate/spool/`: the gateway's request spool.
+pub fn default_spool_dir() -> PathBuf {
+    or_cwd(dirs().map(|d| d.data_dir().to_path_buf()), "spool")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
             e.0
         ),
     }
+    proxy(&ctx.config.config);
     let (rows, first, last): (i64, Option<String>, Option<String>) = s.conn().query_row(
         "SELECT count(*), CAST(min(ChargePeriodStart) AS VARCHAR), CAST(max(ChargePeriodEnd) AS VARCHAR) FROM ledger",
         [],
@@ -73,4 +74,76 @@ pub fn run(cli: &Cli) -> anyhow::Result<()> {
         println!("  none yet: run `tollgate sync` or `tollgate import focus FILE`");
     }
     Ok(())
+}
+
+/// The gateway: its settings, the spool and its newest record, and where its secret lives.
+fn proxy(config: &crate::config::Config) {
+    let p = &config.proxy;
+    let spool = p
+        .spool_dir
+        .as_ref()
+        .map_or_else(crate::paths::default_spool_dir, std::path::PathBuf::from);
+    let workers = p
+        .worker_threads
+        .map_or_else(|| "all cores".to_string(), |n| n.to_string());
+    println!(
+        "proxy:   listen {}, openai {}, anthropic {}, require_use_case {}, spool flushed to disk every {} ms, user header {}, workers {workers}",
+        p.listen, p.openai_url, p.anthropic_url, p.require_use_case, p.fsync_interval_ms, p.user_header
+    );
+    match crate::proxy::spool::summary(&spool) {
+        Ok(s) => {
+            println!(
+                "spool:   {} ({} files, {})",
+                spool.display(),
+                s.files,
+                human_bytes(s.bytes)
+            );
+            match s.newest {
+                Some(r) => println!(
+                    "  newest record: {} {} {} {} {} {} cost {}",
+                    text(&r["started_at"]),
+                    text(&r["request_id"]),
+                    text(&r["provider"]),
+                    text(&r["model"]),
+                    text(&r["status"]),
+                    text(&r["outcome"]),
+                    text(&r["cost_usd"])
+                ),
+                None => println!("  no records yet"),
+            }
+        }
+        Err(_) => println!("spool:   {} (not created yet)", spool.display()),
+    }
+    let name = crate::proxy::pseudonym::SECRET_NAME;
+    match credentials::status(name) {
+        Ok(st) => match st.origin {
+            credentials::Origin::Env(var) => println!("  pseudonym secret from {var}"),
+            credentials::Origin::Keyring(b) if !b.survives_reboot() => println!(
+                "  warning: the pseudonym secret is in the {b}: every user's pseudonym changes after a reboot; set {} to keep them",
+                st.env_var
+            ),
+            credentials::Origin::Keyring(b) => println!("  pseudonym secret in the {}", b.name()),
+            credentials::Origin::Missing => println!(
+                "  no pseudonym secret yet: `tollgate proxy` creates one in the keyring (or set {})",
+                st.env_var
+            ),
+        },
+        Err(e) => println!("  pseudonym secret: {e}"),
+    }
+}
+
+fn text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => "-".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    match n {
+        n if n >= 1 << 20 => format!("{:.1} MiB", n as f64 / (1u64 << 20) as f64),
+        n if n >= 1 << 10 => format!("{:.1} KiB", n as f64 / 1024.0),
+        n => format!("{n} B"),
+    }
 }

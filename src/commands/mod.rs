@@ -11,6 +11,7 @@ mod import;
 pub mod outcomes;
 pub mod pipe;
 pub mod prices;
+pub mod proxy;
 pub mod reconcile;
 mod report;
 pub mod spikes;
@@ -49,6 +50,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Sync(args)) => sync::run_cmd(&cli, args),
         Some(Command::Export(args)) => export::run(&cli, args),
         Some(Command::Auth { cmd }) => auth::run(cmd),
+        Some(Command::Proxy(args)) => proxy::run(&cli, args),
         Some(Command::Doctor) => doctor::run(&cli),
         None => {
             let ctx = Context::open(&cli)?;

@@ -326,11 +326,56 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
         }
     }
     outcomes::validate(c, text, err)?;
+    validate_proxy(&c.proxy, text, file)?;
     if c.forecast.targets.iter().any(|t| *t <= Decimal::ZERO) {
         return Err(err(
             locate(text, "", 0, "targets"),
             "forecast.targets".to_string(),
             "targets must be positive dollar amounts".to_string(),
+        ));
+    }
+    Ok(())
+}
+
+fn validate_proxy(p: &ProxyConfig, text: &str, file: &str) -> Result<(), ConfigError> {
+    let err = |key: &str, message: String| ConfigError::Invalid {
+        file: file.to_string(),
+        line: locate(text, "", 0, key),
+        key: format!("proxy.{key}"),
+        message,
+    };
+    if p.listen.parse::<std::net::SocketAddr>().is_err() {
+        return Err(err(
+            "listen",
+            format!(
+                "'{}' is not an address: write IP:PORT, e.g. 127.0.0.1:4141",
+                p.listen
+            ),
+        ));
+    }
+    for (key, value) in [
+        ("openai_url", &p.openai_url),
+        ("anthropic_url", &p.anthropic_url),
+    ] {
+        let ok = url::Url::parse(value)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some());
+        if !ok {
+            return Err(err(
+                key,
+                format!("'{value}' is not an http(s) URL, e.g. https://api.openai.com"),
+            ));
+        }
+    }
+    if http::HeaderName::from_bytes(p.user_header.as_bytes()).is_err() {
+        return Err(err(
+            "user_header",
+            format!("'{}' is not an HTTP header name", p.user_header),
+        ));
+    }
+    if p.worker_threads == Some(0) {
+        return Err(err(
+            "worker_threads",
+            "needs at least 1 (leave it out to use every core)".to_string(),
         ));
     }
     Ok(())

@@ -29,6 +29,8 @@ pub struct Config {
     pub forecast: ForecastConfig,
     #[serde(default)]
     pub ui: UiConfig,
+    #[serde(default)]
+    pub proxy: ProxyConfig,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
@@ -286,6 +288,41 @@ impl Default for UiConfig {
     fn default() -> Self {
         UiConfig {
             theme: "dark".to_string(),
+        }
+    }
+}
+
+/// `[proxy]`: the gateway (`tollgate proxy`, PRODUCT C13).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProxyConfig {
+    /// Address the proxy listens on.
+    pub listen: String,
+    /// Where the request spool is written (default: `spool/` in the XDG data dir).
+    pub spool_dir: Option<String>,
+    pub openai_url: String,
+    pub anthropic_url: String,
+    /// Refuse requests that neither the header nor a rule gives a use case.
+    pub require_use_case: bool,
+    /// Group-commit cadence of the spool: at most this much is lost to a power cut.
+    pub fsync_interval_ms: u64,
+    /// The header carrying the end user's id (stored and forwarded only as a pseudonym).
+    pub user_header: String,
+    /// Tokio worker threads (default: the machine's available cores).
+    pub worker_threads: Option<usize>,
+}
+
+impl Default for ProxyConfig {
+    fn default() -> Self {
+        ProxyConfig {
+            listen: "127.0.0.1:4141".to_string(),
+            spool_dir: None,
+            openai_url: "https://api.openai.com".to_string(),
+            anthropic_url: "https://api.anthropic.com".to_string(),
+            require_use_case: false,
+            fsync_interval_ms: 100,
+            user_header: "x-tollgate-user".to_string(),
+            worker_threads: None,
         }
     }
 }
