@@ -39,8 +39,6 @@ pub struct App {
     pub last_error: Option<String>,
     /// Selected row of the Overview's use-case table.
     pub selected: usize,
-    /// The use case drilled into from the Overview (Esc on the Use cases tab returns there).
-    pub drill: Option<String>,
     pub use_cases: screens::use_cases::State,
     pub gates: screens::gates::State,
     pub forecast: screens::forecast::State,
@@ -73,7 +71,6 @@ impl App {
             refreshing: true,
             last_error: None,
             selected: 0,
-            drill: None,
             use_cases: Default::default(),
             gates: Default::default(),
             forecast: Default::default(),
@@ -276,12 +273,6 @@ impl App {
             Tab::Dependencies => self.dependencies.update(&action, &ctx),
             Tab::Sources => self.sources.update(&action, &ctx),
         };
-        if !reply.handled && action == Action::Back && self.tab == Tab::UseCases {
-            if self.drill.take().is_some() {
-                self.tab = Tab::Overview;
-            }
-            return Vec::new();
-        }
         self.apply(reply)
     }
 
@@ -314,7 +305,6 @@ impl App {
             Action::Bottom => self.selected = rows.saturating_sub(1),
             Action::Enter => {
                 if let Some(id) = self.selected_use_case() {
-                    self.drill = Some(id.clone());
                     self.use_cases.open(id);
                     return self.show(Tab::UseCases);
                 }

@@ -285,7 +285,11 @@ impl State {
             self.from_overview = false;
             self.frames.pop();
             self.stale |= self.top().data.ready().is_none();
-            return Reply::ignored();
+            return Reply {
+                handled: true,
+                goto: Some(Tab::Overview),
+                ..Reply::default()
+            };
         }
         self.frames.pop();
         let top = self.top();
