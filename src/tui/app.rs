@@ -9,7 +9,7 @@ use super::effect::Effect;
 use super::keymap::Keymap;
 use super::load::Load;
 use super::prompt::{Prompt, PromptEvent};
-use super::screens::{self, Ctx, Outcome};
+use super::screens::{self, Ctx, Reply};
 use super::tab::Tab;
 use super::theme::Theme;
 use crate::month::Month;
@@ -39,8 +39,6 @@ pub struct App {
     pub last_error: Option<String>,
     /// Selected row of the Overview's use-case table.
     pub selected: usize,
-    /// The use case drilled into from the Overview (Esc on the Use cases tab returns there).
-    pub drill: Option<String>,
     pub use_cases: screens::use_cases::State,
     pub gates: screens::gates::State,
     pub forecast: screens::forecast::State,
@@ -73,7 +71,6 @@ impl App {
             refreshing: true,
             last_error: None,
             selected: 0,
-            drill: None,
             use_cases: Default::default(),
             gates: Default::default(),
             forecast: Default::default(),
@@ -268,7 +265,7 @@ impl App {
     /// An action for the shown tab; what the tab does not use falls back to the defaults.
     fn tab_action(&mut self, action: Action) -> Vec<Effect> {
         let ctx = Ctx::new(self.today, &self.user, self.size);
-        let outcome = match self.tab {
+        let reply = match self.tab {
             Tab::Overview => return self.overview_action(action),
             Tab::UseCases => self.use_cases.update(&action, &ctx),
             Tab::Gates => self.gates.update(&action, &ctx),
@@ -276,30 +273,24 @@ impl App {
             Tab::Dependencies => self.dependencies.update(&action, &ctx),
             Tab::Sources => self.sources.update(&action, &ctx),
         };
-        if !outcome.handled && action == Action::Back && self.tab == Tab::UseCases {
-            if self.drill.take().is_some() {
-                self.tab = Tab::Overview;
-            }
-            return Vec::new();
-        }
-        self.apply(outcome)
+        self.apply(reply)
     }
 
-    fn apply(&mut self, outcome: Outcome) -> Vec<Effect> {
-        if let Some(prompt) = outcome.prompt {
+    fn apply(&mut self, reply: Reply) -> Vec<Effect> {
+        if let Some(prompt) = reply.prompt {
             self.prompt = Some(prompt);
         }
-        if let Some(status) = outcome.status {
+        if let Some(status) = reply.status {
             self.status = Some(status);
         }
         let mut effects = Vec::new();
-        for effect in outcome.effects {
+        for effect in reply.effects {
             match effect {
                 Effect::Sync { sources } => effects.extend(self.start_sync(sources)),
                 other => effects.push(other),
             }
         }
-        if let Some(tab) = outcome.goto {
+        if let Some(tab) = reply.goto {
             effects.extend(self.show(tab));
         }
         effects
@@ -314,7 +305,6 @@ impl App {
             Action::Bottom => self.selected = rows.saturating_sub(1),
             Action::Enter => {
                 if let Some(id) = self.selected_use_case() {
-                    self.drill = Some(id.clone());
                     self.use_cases.open(id);
                     return self.show(Tab::UseCases);
                 }
@@ -340,31 +330,31 @@ impl App {
                 };
                 let ctx = Ctx::new(self.today, &self.user, self.size);
                 let field = prompt.field;
-                let outcome = match prompt.owner {
+                let reply = match prompt.owner {
                     Tab::Overview if field == EXPORT_FIELD => self.export_month(&text),
-                    Tab::Overview => Outcome::handled(),
+                    Tab::Overview => Reply::handled(),
                     Tab::UseCases => self.use_cases.prompt_submitted(field, text, &ctx),
                     Tab::Gates => self.gates.prompt_submitted(field, text, &ctx),
                     Tab::Forecast => self.forecast.prompt_submitted(field, text, &ctx),
                     Tab::Dependencies => self.dependencies.prompt_submitted(field, text, &ctx),
                     Tab::Sources => self.sources.prompt_submitted(field, text, &ctx),
                 };
-                self.apply(outcome)
+                self.apply(reply)
             }
         }
     }
 
     /// The export prompt's answer: a month asks the DB actor for the pack.
-    fn export_month(&self, text: &str) -> Outcome {
+    fn export_month(&self, text: &str) -> Reply {
         match text.parse::<Month>() {
-            Ok(month) => Outcome {
+            Ok(month) => Reply {
                 status: Some(format!("writing the {month} pack…")),
-                ..Outcome::effect(Effect::Db(Request::Write(Write::Export {
+                ..Reply::effect(Effect::Db(Request::Write(Write::Export {
                     month,
                     today: self.today,
                 })))
             },
-            Err(_) => Outcome::status(format!(
+            Err(_) => Reply::status(format!(
                 "not exported: '{text}' is not a month; press e and type it as YYYY-MM"
             )),
         }

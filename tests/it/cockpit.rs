@@ -364,10 +364,11 @@ fn selection_moves_within_the_use_cases_and_enter_drills_in() {
     app.update(Action::Up);
     app.update(Action::Enter);
     assert_eq!(app.tab, Tab::UseCases);
-    assert_eq!(app.drill.as_deref(), Some(ids[ids.len() - 2].as_str()));
+    assert!(app.use_cases.from_overview);
+    assert_eq!(app.use_cases.breadcrumbs()[1], ids[ids.len() - 2].as_str());
     app.update(Action::Back);
     assert_eq!(app.tab, Tab::Overview);
-    assert_eq!(app.drill, None);
+    assert!(!app.use_cases.from_overview);
 }
 
 #[test]

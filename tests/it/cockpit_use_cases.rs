@@ -402,7 +402,7 @@ fn the_demo_spike_is_found_from_the_overview_and_matches_tollgate_spikes() {
     );
     c.key(KeyCode::Esc);
     assert_eq!(c.app.tab, Tab::Overview);
-    assert_eq!(c.app.drill, None);
+    assert!(!c.app.use_cases.from_overview);
     // The tab opens on level 0 next time, loading it then.
     assert_eq!(c.key(KeyCode::Char('2')).len(), 1);
     assert_eq!(c.app.use_cases.breadcrumbs(), ["Use cases"]);

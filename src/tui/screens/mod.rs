@@ -2,7 +2,7 @@
 //! `data.rs` (`Query`, `Data`, `load` run by the DB actor), `state.rs` (`State` with `query`,
 //! `loaded`, `failed`, `update`, `prompt_submitted`) and `view.rs` (`render(&App, ..)`).
 //! `App::update` handles the global actions and hands the rest to the shown tab's `State`, which
-//! answers with an [`Outcome`].
+//! answers with a [`Reply`].
 
 pub mod dependencies;
 pub mod forecast;
@@ -42,7 +42,7 @@ impl<'a> Ctx<'a> {
 
 /// What a tab asks of the App after an action.
 #[derive(Debug, Default, Clone, PartialEq)]
-pub struct Outcome {
+pub struct Reply {
     /// False: the tab did not use the action and the App's default applies.
     pub handled: bool,
     pub effects: Vec<Effect>,
@@ -54,39 +54,39 @@ pub struct Outcome {
     pub status: Option<String>,
 }
 
-impl Outcome {
-    pub fn ignored() -> Outcome {
-        Outcome::default()
+impl Reply {
+    pub fn ignored() -> Reply {
+        Reply::default()
     }
 
-    pub fn handled() -> Outcome {
-        Outcome {
+    pub fn handled() -> Reply {
+        Reply {
             handled: true,
-            ..Outcome::default()
+            ..Reply::default()
         }
     }
 
-    pub fn effect(effect: Effect) -> Outcome {
-        Outcome {
+    pub fn effect(effect: Effect) -> Reply {
+        Reply {
             handled: true,
             effects: vec![effect],
-            ..Outcome::default()
+            ..Reply::default()
         }
     }
 
-    pub fn prompt(prompt: Prompt) -> Outcome {
-        Outcome {
+    pub fn prompt(prompt: Prompt) -> Reply {
+        Reply {
             handled: true,
             prompt: Some(prompt),
-            ..Outcome::default()
+            ..Reply::default()
         }
     }
 
-    pub fn status(message: impl Into<String>) -> Outcome {
-        Outcome {
+    pub fn status(message: impl Into<String>) -> Reply {
+        Reply {
             handled: true,
             status: Some(message.into()),
-            ..Outcome::default()
+            ..Reply::default()
         }
     }
 }

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Cell, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget, Wrap,
+    Cell, Paragraph, Row, Sparkline, StatefulWidget, Table, TableState, Widget,
 };
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -15,33 +15,23 @@ use crate::config::Category;
 use crate::money::{usd, usd_short};
 use crate::overview::{change_pct, Overview};
 use crate::tui::theme::Theme;
-use crate::tui::widgets::{fit, panel};
-use crate::tui::{App, Load};
+use crate::tui::widgets::{self, fit, panel};
+use crate::tui::App;
 
 /// Columns from which panels show full dollar amounts instead of `$20.1K`.
 const WIDE: u16 = 50;
 
 pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     let theme = &app.theme;
-    let overview = match &app.overview {
-        Load::Ready(o) => o,
-        Load::Loading => {
-            Paragraph::new(Line::styled("Loading the overview…", theme.muted()))
-                .block(panel("Overview", theme))
-                .render(area, buf);
-            return;
-        }
-        Load::Failed(e) => {
-            let text = vec![
-                Line::styled(e.clone(), theme.error()),
-                Line::styled("Press r to retry.", theme.muted()),
-            ];
-            Paragraph::new(text)
-                .wrap(Wrap { trim: false })
-                .block(panel("Overview", theme))
-                .render(area, buf);
-            return;
-        }
+    let Some(overview) = widgets::ready_or_status(
+        &app.overview,
+        "Overview",
+        "Loading the overview…",
+        theme,
+        area,
+        buf,
+    ) else {
+        return;
     };
 
     // One more line for a failed reload's message.

@@ -11,7 +11,7 @@ use crate::deps::{DepClass, Dependency};
 use crate::tui::action::Action;
 use crate::tui::db::{Request, Write};
 use crate::tui::prompt::Prompt;
-use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Reply};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 use crate::tui::{Effect, Load, Tab};
 
@@ -91,16 +91,16 @@ impl State {
         self.visible().get(self.selected).copied()
     }
 
-    /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App.
-    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
+    /// Handles an action while this tab is shown; `Reply::ignored()` leaves it to the App.
+    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Reply {
         let len = self.visible().len();
         let page = view::table_rows(body(ctx)).max(1) as isize;
         if let Some(row) = navigated(action, self.selected, len, page) {
             self.selected = row;
-            return Outcome::handled();
+            return Reply::handled();
         }
         match action {
-            Action::Filter => return Outcome::prompt(self.filter.prompt(Tab::Dependencies)),
+            Action::Filter => return Reply::prompt(self.filter.prompt(Tab::Dependencies)),
             Action::Back if self.filter.is_active() => {
                 self.refilter(|s| {
                     s.filter.clear();
@@ -116,27 +116,27 @@ impl State {
                     self.selected = i;
                 }
             }
-            _ => return Outcome::ignored(),
+            _ => return Reply::ignored(),
         }
-        Outcome::handled()
+        Reply::handled()
     }
 
     /// The text of a prompt this tab opened (`field` as it named it).
-    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
+    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Reply {
         match field {
             FILTER => {
                 self.refilter(|s| s.filter.set(&text));
-                Outcome::handled()
+                Reply::handled()
             }
             NOTE => {
                 let Some((key, class)) = self.noting.take() else {
-                    return Outcome::handled();
+                    return Reply::handled();
                 };
                 self.keep = Some(key.clone());
                 let note = (!text.trim().is_empty()).then_some(text);
                 write(key, class, note, ctx)
             }
-            _ => Outcome::handled(),
+            _ => Reply::handled(),
         }
     }
 
@@ -157,13 +157,13 @@ impl State {
     }
 
     /// Tags the selected row (keeping its note) and moves on to the next one, like a queue.
-    fn tag(&mut self, class: DepClass, ctx: &Ctx<'_>) -> Outcome {
+    fn tag(&mut self, class: DepClass, ctx: &Ctx<'_>) -> Reply {
         if self.data.ready().is_none() {
-            return Outcome::status("the dependencies are still loading; tag again in a moment");
+            return Reply::status("the dependencies are still loading; tag again in a moment");
         }
         let visible = self.visible();
         let Some(dep) = visible.get(self.selected) else {
-            return Outcome::status("no dependency selected: nothing to tag");
+            return Reply::status("no dependency selected: nothing to tag");
         };
         let (key, note) = (dep.key.clone(), dep.note.clone());
         let next = visible.get(self.selected + 1).map(|d| d.key.clone());
@@ -175,13 +175,13 @@ impl State {
         write(key, class, note, ctx)
     }
 
-    fn start_note(&mut self) -> Outcome {
+    fn start_note(&mut self) -> Reply {
         self.noting = None;
         let Some(dep) = self.selected_dep() else {
-            return Outcome::status("no dependency selected: nothing to note");
+            return Reply::status("no dependency selected: nothing to note");
         };
         let Some(class) = dep.class else {
-            return Outcome::status(
+            return Reply::status(
                 "never reviewed: tag it first (w waste, c convenience, l load-bearing), then n",
             );
         };
@@ -189,20 +189,20 @@ impl State {
         let label = format!("Note ({class})");
         let text = dep.note.clone().unwrap_or_default();
         self.noting = Some((dep.key.clone(), class));
-        Outcome::prompt(Prompt::new(Tab::Dependencies, NOTE, label, text))
+        Reply::prompt(Prompt::new(Tab::Dependencies, NOTE, label, text))
     }
 }
 
-fn write(key: String, class: DepClass, note: Option<String>, ctx: &Ctx<'_>) -> Outcome {
-    let mut outcome = Outcome::effect(Effect::Db(Request::Write(Write::Tag {
+fn write(key: String, class: DepClass, note: Option<String>, ctx: &Ctx<'_>) -> Reply {
+    let mut reply = Reply::effect(Effect::Db(Request::Write(Write::Tag {
         key: key.clone(),
         class,
         note,
         by: ctx.user.to_string(),
         today: ctx.today,
     })));
-    outcome.status = Some(format!("marking {key} {class}…"));
-    outcome
+    reply.status = Some(format!("marking {key} {class}…"));
+    reply
 }
 
 /// The body's rectangle as the view gets it (below the header and the tab bar).

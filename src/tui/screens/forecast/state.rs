@@ -8,7 +8,7 @@ use crate::forecast::MonthBand;
 use crate::tui::action::Action;
 use crate::tui::db::Request;
 use crate::tui::prompt::Prompt;
-use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Reply};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 use crate::tui::{Effect, Load, Tab};
 
@@ -83,26 +83,26 @@ impl State {
             .collect()
     }
 
-    /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App.
-    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
+    /// Handles an action while this tab is shown; `Reply::ignored()` leaves it to the App.
+    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Reply {
         let len = self.visible().len();
         if let Some(row) = navigated(action, self.selected, len, 6) {
             self.selected = row;
-            return Outcome::handled();
+            return Reply::handled();
         }
         match action {
             Action::Toggle(n) => {
                 let Some(what) = WhatIf::from_toggle(*n) else {
-                    return Outcome::ignored();
+                    return Reply::ignored();
                 };
                 if !self.what_if.remove(&what) {
                     self.what_if.insert(what);
                 }
                 self.recomputing = true;
-                return Outcome::effect(Effect::Db(Request::Forecast(self.query(ctx))));
+                return Reply::effect(Effect::Db(Request::Forecast(self.query(ctx))));
             }
             Action::Filter => {
-                return Outcome::prompt(Prompt::new(
+                return Reply::prompt(Prompt::new(
                     Tab::Forecast,
                     FILTER,
                     "Filter months",
@@ -117,26 +117,25 @@ impl State {
             }
             Action::Click(_, row) => {
                 let Some(data) = self.data.ready() else {
-                    return Outcome::ignored();
+                    return Reply::ignored();
                 };
                 let detail = self.detail_month();
                 match view::row_at(*row, self.selected, ctx.rows, data, detail, len) {
                     Some(i) => self.selected = i,
-                    None => return Outcome::ignored(),
+                    None => return Reply::ignored(),
                 }
             }
-            _ => return Outcome::ignored(),
+            _ => return Reply::ignored(),
         }
-        Outcome::handled()
+        Reply::handled()
     }
 
     /// The text of a prompt this tab opened (`field` as it named it).
-    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
-        let _ = ctx;
+    pub fn prompt_submitted(&mut self, field: &str, text: String, _ctx: &Ctx<'_>) -> Reply {
         if field == FILTER {
             self.filter.set(&text);
             self.selected = 0;
         }
-        Outcome::handled()
+        Reply::handled()
     }
 }

@@ -14,7 +14,7 @@ use crate::gates::{Breach, Decision};
 use crate::tui::action::Action;
 use crate::tui::db::{Request, Write};
 use crate::tui::prompt::Prompt;
-use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Reply};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 use crate::tui::{Effect, Load, Tab};
 
@@ -97,16 +97,16 @@ impl State {
         self.visible().get(self.selected).copied()
     }
 
-    /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App.
-    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
+    /// Handles an action while this tab is shown; `Reply::ignored()` leaves it to the App.
+    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Reply {
         let len = self.visible().len();
         let page = view::table_rows(body(ctx), len).max(1) as isize;
         if let Some(row) = navigated(action, self.selected, len, page) {
             self.selected = row;
-            return Outcome::handled();
+            return Reply::handled();
         }
         match action {
-            Action::Filter => return Outcome::prompt(self.filter.prompt(Tab::Gates)),
+            Action::Filter => return Reply::prompt(self.filter.prompt(Tab::Gates)),
             Action::Back if self.filter.is_active() => self.set_filter(""),
             Action::Decide => return self.start_decision(),
             Action::Click(_, row) => {
@@ -114,21 +114,21 @@ impl State {
                     self.selected = i;
                 }
             }
-            _ => return Outcome::ignored(),
+            _ => return Reply::ignored(),
         }
-        Outcome::handled()
+        Reply::handled()
     }
 
     /// The text of a prompt this tab opened (`field` as it named it).
-    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
+    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Reply {
         match field {
             FILTER => {
                 self.set_filter(&text);
-                Outcome::handled()
+                Reply::handled()
             }
             DECISION => self.decision_typed(&text),
             NOTE => self.note_typed(text, ctx),
-            _ => Outcome::handled(),
+            _ => Reply::handled(),
         }
     }
 
@@ -141,20 +141,20 @@ impl State {
             .unwrap_or(0);
     }
 
-    fn start_decision(&mut self) -> Outcome {
+    fn start_decision(&mut self) -> Reply {
         self.pending = None;
         let Some(b) = self.selected_breach() else {
             self.deciding = None;
-            return Outcome::status("no breach selected: nothing to decide");
+            return Reply::status("no breach selected: nothing to decide");
         };
         let label = format!("decision ({})", choose::names(&choose::applicable(b.gate)));
         self.deciding = Some(b.id.clone());
-        Outcome::prompt(Prompt::new(Tab::Gates, DECISION, label, ""))
+        Reply::prompt(Prompt::new(Tab::Gates, DECISION, label, ""))
     }
 
-    fn decision_typed(&mut self, text: &str) -> Outcome {
+    fn decision_typed(&mut self, text: &str) -> Reply {
         let Some(id) = self.deciding.take() else {
-            return Outcome::handled();
+            return Reply::handled();
         };
         let Some(gate) = self
             .data
@@ -162,34 +162,34 @@ impl State {
             .and_then(|d| d.report.find(&id))
             .map(|b| b.gate)
         else {
-            return Outcome::status(format!("{id} is no longer a breach; nothing was recorded"));
+            return Reply::status(format!("{id} is no longer a breach; nothing was recorded"));
         };
         match choose::choose(text, gate) {
             Ok(decision) => {
                 // Short, so a note has room on an 80-column prompt line (the breach is on screen).
                 let label = format!("{decision} note (Enter skips)");
                 self.pending = Some((id, decision));
-                Outcome::prompt(Prompt::new(Tab::Gates, NOTE, label, ""))
+                Reply::prompt(Prompt::new(Tab::Gates, NOTE, label, ""))
             }
-            Err(why) => Outcome::status(why),
+            Err(why) => Reply::status(why),
         }
     }
 
-    fn note_typed(&mut self, text: String, ctx: &Ctx<'_>) -> Outcome {
+    fn note_typed(&mut self, text: String, ctx: &Ctx<'_>) -> Reply {
         let Some((id, decision)) = self.pending.take() else {
-            return Outcome::handled();
+            return Reply::handled();
         };
         let note = (!text.trim().is_empty()).then_some(text);
         self.keep = Some(id.clone());
-        let mut outcome = Outcome::effect(Effect::Db(Request::Write(Write::Decide {
+        let mut reply = Reply::effect(Effect::Db(Request::Write(Write::Decide {
             id: id.clone(),
             decision,
             by: ctx.user.to_string(),
             note,
             today: ctx.today,
         })));
-        outcome.status = Some(format!("recording {decision} on {id}…"));
-        outcome
+        reply.status = Some(format!("recording {decision} on {id}…"));
+        reply
     }
 }
 

@@ -3,7 +3,7 @@
 use super::data::{Data, Query, SourceRow};
 use super::view;
 use crate::tui::action::Action;
-use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Reply};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 use crate::tui::{Effect, Load, Tab};
 
@@ -63,37 +63,37 @@ impl State {
         self.selected = self.selected.min(self.visible().len().saturating_sub(1));
     }
 
-    /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App.
-    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
+    /// Handles an action while this tab is shown; `Reply::ignored()` leaves it to the App.
+    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Reply {
         let len = self.visible().len();
         let page = ctx.rows.max(1) as isize;
         if let Some(row) = navigated(action, self.selected, len, page) {
             self.selected = row;
-            return Outcome::handled();
+            return Reply::handled();
         }
         match action {
             Action::Enter => return self.sync_selected(),
-            Action::Filter => return Outcome::prompt(self.filter.prompt(Tab::Sources)),
+            Action::Filter => return Reply::prompt(self.filter.prompt(Tab::Sources)),
             Action::Back if self.filter.is_active() => {
                 self.filter.clear();
                 self.clamp();
             }
             Action::Click(_, row) => match view::row_at(*row, self.selected, ctx.rows, len) {
                 Some(i) => self.selected = i,
-                None => return Outcome::ignored(),
+                None => return Reply::ignored(),
             },
-            _ => return Outcome::ignored(),
+            _ => return Reply::ignored(),
         }
-        Outcome::handled()
+        Reply::handled()
     }
 
     /// Enter: a sync of the selected source alone (the App refuses on the demo or while one runs).
-    fn sync_selected(&self) -> Outcome {
+    fn sync_selected(&self) -> Reply {
         let Some(source) = self.selected_source() else {
-            return Outcome::handled();
+            return Reply::handled();
         };
         if source.syncable() {
-            return Outcome::effect(Effect::Sync {
+            return Reply::effect(Effect::Sync {
                 sources: vec![source.name.clone()],
             });
         }
@@ -108,16 +108,15 @@ impl State {
                 source.kind_name()
             ),
         };
-        Outcome::status(how)
+        Reply::status(how)
     }
 
     /// The text of a prompt this tab opened (`field` as it named it).
-    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
-        let _ = ctx;
+    pub fn prompt_submitted(&mut self, field: &str, text: String, _ctx: &Ctx<'_>) -> Reply {
         if field == FILTER {
             self.filter.set(&text);
             self.selected = 0;
         }
-        Outcome::handled()
+        Reply::handled()
     }
 }

@@ -9,7 +9,7 @@ use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use super::data::{Data, SliceData, SpikeData, TableData, UseCaseData};
-use super::state::Frame;
+use super::state::DrillLevel;
 use super::view::{Column, Grid};
 use crate::money::usd;
 use crate::spikes::{Spike, SpikeRule};
@@ -36,7 +36,7 @@ pub fn title_suffix(data: &Data) -> String {
     }
 }
 
-pub fn info_lines(app: &App, frame: &Frame, data: &Data, width: u16) -> Vec<Line<'static>> {
+pub fn info_lines(app: &App, frame: &DrillLevel, data: &Data, width: u16) -> Vec<Line<'static>> {
     let theme = &app.theme;
     let width = usize::from(width);
     match data {
@@ -53,7 +53,7 @@ pub fn info_lines(app: &App, frame: &Frame, data: &Data, width: u16) -> Vec<Line
     }
 }
 
-pub fn grid(app: &App, frame: &Frame, data: &Data) -> Grid {
+pub fn grid(app: &App, frame: &DrillLevel, data: &Data) -> Grid {
     let theme = &app.theme;
     match data {
         Data::Table(t) => table_grid(t, frame, theme),
@@ -65,7 +65,7 @@ pub fn grid(app: &App, frame: &Frame, data: &Data) -> Grid {
 
 // ---- level 0 ---------------------------------------------------------------------------------
 
-fn table_grid(t: &TableData, frame: &Frame, theme: &Theme) -> Grid {
+fn table_grid(t: &TableData, frame: &DrillLevel, theme: &Theme) -> Grid {
     let rows = frame.rows();
     let lines: Vec<&super::data::UseCaseLine> = rows
         .iter()
@@ -245,7 +245,7 @@ fn event_line(s: &Spike) -> String {
     }
 }
 
-fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
+fn use_case_grid(u: &UseCaseData, frame: &DrillLevel, theme: &Theme) -> Grid {
     use super::state::RowRef;
     let money_width = width_of(
         u.slices
@@ -339,7 +339,7 @@ fn use_case_grid(u: &UseCaseData, frame: &Frame, theme: &Theme) -> Grid {
 
 // ---- level 2 ---------------------------------------------------------------------------------
 
-fn slice_grid(s: &SliceData, frame: &Frame, theme: &Theme) -> Grid {
+fn slice_grid(s: &SliceData, frame: &DrillLevel, theme: &Theme) -> Grid {
     use super::state::RowRef;
     let money_width = width_of(
         s.days
@@ -425,7 +425,7 @@ fn slice_grid(s: &SliceData, frame: &Frame, theme: &Theme) -> Grid {
 
 // ---- level 3 ---------------------------------------------------------------------------------
 
-fn spike_lines(frame: &Frame, s: &SpikeData, theme: &Theme) -> Vec<Line<'static>> {
+fn spike_lines(frame: &DrillLevel, s: &SpikeData, theme: &Theme) -> Vec<Line<'static>> {
     let super::data::Level::Spike { id, day, .. } = &frame.level else {
         return Vec::new();
     };

@@ -13,5 +13,5 @@ pub use data::{
     load, Data, DayLine, Level, Query, Slice, SliceData, SliceLine, SpikeData, TableData,
     UseCaseData, UseCaseLine, SPARK_DAYS,
 };
-pub use state::{Frame, RowRef, State};
+pub use state::{DrillLevel, RowRef, State};
 pub use view::{layout, render, row_at, Areas};

@@ -11,13 +11,13 @@ use crate::month::Month;
 use crate::spikes::Spike;
 use crate::tui::action::Action;
 use crate::tui::db::Request;
-use crate::tui::screens::{navigated, Ctx, Outcome};
+use crate::tui::screens::{navigated, Ctx, Reply};
 use crate::tui::widgets::filter::{TableFilter, FIELD as FILTER};
 use crate::tui::{Effect, Load, Tab};
 
 /// One drill-down level on the stack.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Frame {
+pub struct DrillLevel {
     pub level: Level,
     pub data: Load<Box<Data>>,
     /// Index into the rows shown (after the filter).
@@ -27,9 +27,9 @@ pub struct Frame {
     pub outdated: bool,
 }
 
-impl Frame {
-    fn new(level: Level) -> Frame {
-        Frame {
+impl DrillLevel {
+    fn new(level: Level) -> DrillLevel {
+        DrillLevel {
             level,
             data: Load::Loading,
             selected: 0,
@@ -90,7 +90,7 @@ impl RowRef<'_> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// The drill-down levels, level 0 first; never empty.
-    pub frames: Vec<Frame>,
+    pub frames: Vec<DrillLevel>,
     /// The data on screen predates a write or a sync: reload when the tab is next shown.
     pub stale: bool,
     /// Level 1 was opened from the Overview: Esc there returns to the Overview.
@@ -100,7 +100,7 @@ pub struct State {
 impl Default for State {
     fn default() -> State {
         State {
-            frames: vec![Frame::new(Level::Table { month: None })],
+            frames: vec![DrillLevel::new(Level::Table { month: None })],
             stale: true,
             from_overview: false,
         }
@@ -113,22 +113,22 @@ impl State {
     pub fn open(&mut self, id: String) {
         let table = Level::Table { month: None };
         if self.frames[0].level != table {
-            self.frames[0] = Frame::new(table);
+            self.frames[0] = DrillLevel::new(table);
         }
         self.frames.truncate(1);
         self.frames
-            .push(Frame::new(Level::UseCase { id, month: None }));
+            .push(DrillLevel::new(Level::UseCase { id, month: None }));
         self.stale = true;
         self.from_overview = true;
     }
 
     /// The level shown.
-    pub fn top(&self) -> &Frame {
+    pub fn top(&self) -> &DrillLevel {
         // `frames` is never empty: level 0 is never popped.
         &self.frames[self.frames.len() - 1]
     }
 
-    fn top_mut(&mut self) -> &mut Frame {
+    fn top_mut(&mut self) -> &mut DrillLevel {
         let last = self.frames.len() - 1;
         &mut self.frames[last]
     }
@@ -166,10 +166,10 @@ impl State {
         self.stale = true;
     }
 
-    /// Handles an action while this tab is shown; `Outcome::ignored()` leaves it to the App
+    /// Handles an action while this tab is shown; `Reply::ignored()` leaves it to the App
     /// (Esc on level 0, or on the level 1 the Overview opened, returns to the Overview when
     /// the user came from there).
-    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Outcome {
+    pub fn update(&mut self, action: &Action, ctx: &Ctx<'_>) -> Reply {
         let rows = self.top().rows().len();
         let page = ctx.rows.max(1) as isize;
         let selected = self.top().selected;
@@ -181,45 +181,44 @@ impl State {
             Action::Back => self.back(ctx),
             Action::Filter => {
                 if matches!(self.top().level, Level::Spike { .. }) {
-                    Outcome::status("nothing to filter here; Esc goes back")
+                    Reply::status("nothing to filter here; Esc goes back")
                 } else {
-                    Outcome::prompt(self.top().filter.prompt(Tab::UseCases))
+                    Reply::prompt(self.top().filter.prompt(Tab::UseCases))
                 }
             }
             Action::PrevMonth => self.step_month(-1, ctx),
             Action::NextMonth => self.step_month(1, ctx),
             Action::Click(column, row) => self.click(*column, *row, ctx),
-            _ => Outcome::ignored(),
+            _ => Reply::ignored(),
         }
     }
 
     /// The text of a prompt this tab opened (`field` as it named it).
-    pub fn prompt_submitted(&mut self, field: &str, text: String, ctx: &Ctx<'_>) -> Outcome {
-        let _ = ctx;
+    pub fn prompt_submitted(&mut self, field: &str, text: String, _ctx: &Ctx<'_>) -> Reply {
         if field == FILTER {
             let top = self.top_mut();
             top.filter.set(&text);
             top.selected = 0;
         }
-        Outcome::handled()
+        Reply::handled()
     }
 
-    fn select(&mut self, index: usize) -> Outcome {
+    fn select(&mut self, index: usize) -> Reply {
         self.top_mut().selected = index;
-        Outcome::handled()
+        Reply::handled()
     }
 
-    fn enter(&mut self, ctx: &Ctx<'_>) -> Outcome {
+    fn enter(&mut self, ctx: &Ctx<'_>) -> Reply {
         let top = self.top();
         let rows = top.rows();
         let Some(row) = rows.get(top.selected).copied() else {
-            return Outcome::handled();
+            return Reply::handled();
         };
         let (id, month) = match (&top.level, top.data.ready().map(|d| d.as_ref())) {
             (Level::Table { .. }, Some(Data::Table(t))) => (String::new(), t.month),
             (Level::UseCase { id, .. }, Some(Data::UseCase(u))) => (id.clone(), u.month),
             (Level::Slice { id, month, .. }, _) => (id.clone(), *month),
-            _ => return Outcome::handled(),
+            _ => return Reply::handled(),
         };
         let next = match row {
             RowRef::UseCase(u) => vec![Level::UseCase {
@@ -234,7 +233,7 @@ impl State {
             RowRef::Spike(s) => {
                 // Straight to the explanation, through the slice that moved most that day.
                 let Some(slice) = spike_slice(s) else {
-                    return Outcome::status("no rows behind this spike");
+                    return Reply::status("no rows behind this spike");
                 };
                 let month = Month::of(s.day);
                 vec![
@@ -253,10 +252,10 @@ impl State {
             }
             RowRef::Day(d) => {
                 let Level::Slice { slice, .. } = &top.level else {
-                    return Outcome::handled();
+                    return Reply::handled();
                 };
                 if d.spike.is_none() {
-                    return Outcome::status(format!(
+                    return Reply::status(format!(
                         "{} is not a spike; Enter explains the days marked ⚠ spike",
                         d.day
                     ));
@@ -269,47 +268,51 @@ impl State {
                 }]
             }
         };
-        self.frames.extend(next.into_iter().map(Frame::new));
-        Outcome::effect(self.load_top(ctx))
+        self.frames.extend(next.into_iter().map(DrillLevel::new));
+        Reply::effect(self.load_top(ctx))
     }
 
-    fn back(&mut self, ctx: &Ctx<'_>) -> Outcome {
+    fn back(&mut self, ctx: &Ctx<'_>) -> Reply {
         if self.top_mut().filter.clear() {
             self.top_mut().selected = 0;
-            return Outcome::handled();
+            return Reply::handled();
         }
         if self.frames.len() == 1 {
-            return Outcome::ignored();
+            return Reply::ignored();
         }
         if self.from_overview && self.frames.len() == 2 {
             // Back where the user came from; the tab shows level 0 when next opened.
             self.from_overview = false;
             self.frames.pop();
             self.stale |= self.top().data.ready().is_none();
-            return Outcome::ignored();
+            return Reply {
+                handled: true,
+                goto: Some(Tab::Overview),
+                ..Reply::default()
+            };
         }
         self.frames.pop();
         let top = self.top();
         if top.data.ready().is_some() && !top.outdated {
-            return Outcome::handled();
+            return Reply::handled();
         }
         // Reached without loading it (a jump to a spike) or older than the level left.
         self.top_mut().outdated = false;
-        Outcome::effect(self.load_top(ctx))
+        Reply::effect(self.load_top(ctx))
     }
 
     /// `[` / `]` on levels 0 and 1: the same view of the month before or after (not past the
     /// month in progress).
-    fn step_month(&mut self, by: i32, ctx: &Ctx<'_>) -> Outcome {
+    fn step_month(&mut self, by: i32, ctx: &Ctx<'_>) -> Reply {
         let top = self.top();
         let shown = match top.data.ready().map(|d| d.as_ref()) {
             Some(Data::Table(t)) => t.month,
             Some(Data::UseCase(u)) => u.month,
-            _ => return Outcome::status("[ and ] change the month on the first two levels"),
+            _ => return Reply::status("[ and ] change the month on the first two levels"),
         };
         let month = shown.plus(by);
         if month > Month::of(ctx.today) {
-            return Outcome::status(format!("{} is the month in progress", shown.short_name()));
+            return Reply::status(format!("{} is the month in progress", shown.short_name()));
         }
         let level = match &top.level {
             Level::Table { .. } => Level::Table { month: Some(month) },
@@ -317,21 +320,21 @@ impl State {
                 id: id.clone(),
                 month: Some(month),
             },
-            _ => return Outcome::handled(),
+            _ => return Reply::handled(),
         };
         let frame = self.top_mut();
         frame.level = level;
         frame.data = Load::Loading;
         frame.selected = 0;
-        Outcome::effect(self.load_top(ctx))
+        Reply::effect(self.load_top(ctx))
     }
 
     /// A click on a table row selects it; a click on the selected row opens it.
-    fn click(&mut self, column: u16, row: u16, ctx: &Ctx<'_>) -> Outcome {
+    fn click(&mut self, column: u16, row: u16, ctx: &Ctx<'_>) -> Reply {
         let areas = view::layout(body_area(ctx), self.top());
         let rows = self.top().rows().len();
         let Some(index) = view::row_at(&areas, self.top().selected, rows, column, row) else {
-            return Outcome::ignored();
+            return Reply::ignored();
         };
         if index == self.top().selected {
             return self.enter(ctx);

@@ -12,7 +12,7 @@ use ratatui::widgets::{
 
 use super::data::{Data, Level};
 use super::levels;
-use super::state::Frame;
+use super::state::DrillLevel;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::panel;
 use crate::tui::{App, Load};
@@ -26,7 +26,7 @@ pub struct Areas {
 }
 
 /// Rows of the info area above the table at each level.
-fn info_height(frame: &Frame) -> u16 {
+fn info_height(frame: &DrillLevel) -> u16 {
     match frame.level {
         Level::Table { .. } => 0,
         Level::UseCase { .. } | Level::Slice { .. } => 1,
@@ -35,7 +35,7 @@ fn info_height(frame: &Frame) -> u16 {
 }
 
 /// The areas of `frame` drawn in `area` (the tab's body).
-pub fn layout(area: Rect, frame: &Frame) -> Areas {
+pub fn layout(area: Rect, frame: &DrillLevel) -> Areas {
     let inner = Rect {
         x: area.x.saturating_add(1),
         y: area.y.saturating_add(1),
@@ -119,7 +119,7 @@ fn message(
         .render(area, buf);
 }
 
-fn render_level(app: &App, frame: &Frame, data: &Data, areas: &Areas, buf: &mut Buffer) {
+fn render_level(app: &App, frame: &DrillLevel, data: &Data, areas: &Areas, buf: &mut Buffer) {
     let theme = &app.theme;
     let info = levels::info_lines(app, frame, data, areas.info.width);
     Paragraph::new(info).render(areas.info, buf);
