@@ -34,6 +34,8 @@ pub enum Command {
     },
     /// Month totals by provider, category and use case
     Report(ReportArgs),
+    /// The Overview tab's numbers: month to date, projection, G3 line, categories, providers
+    Overview(OverviewArgs),
     /// Prices per million tokens: list them, or import LiteLLM's price table
     Prices {
         #[command(subcommand)]
@@ -103,6 +105,13 @@ pub struct ReportArgs {
     /// Month (YYYY-MM); default: the latest complete month
     #[arg(long, value_name = "M")]
     pub month: Option<String>,
+    /// Print the JSON contract instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OverviewArgs {
     /// Print the JSON contract instead of a table
     #[arg(long)]
     pub json: bool,
