@@ -64,7 +64,14 @@ pub enum Command {
         cmd: crate::commands::auth::AuthCommand,
     },
     /// Check the config, the DB, credentials, the keyring and the sync runs
-    Doctor,
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print the same facts as JSON (never a secret)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

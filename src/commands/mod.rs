@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Sync(args)) => sync::run_cmd(&cli, args),
         Some(Command::Export(args)) => export::run(&cli, args),
         Some(Command::Auth { cmd }) => auth::run(cmd),
-        Some(Command::Doctor) => doctor::run(&cli),
+        Some(Command::Doctor(args)) => doctor::run(&cli, args),
         None => {
             let ctx = Context::open(&cli)?;
             let today = ctx.today()?;
