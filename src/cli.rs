@@ -135,4 +135,7 @@ pub struct SyncArgs {
     /// Re-fetch the whole backfill window (13 months), ignoring the watermark
     #[arg(long)]
     pub full: bool,
+    /// Print each source's outcome as JSON on stdout instead of the progress text
+    #[arg(long)]
+    pub json: bool,
 }
