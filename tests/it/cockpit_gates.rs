@@ -536,9 +536,8 @@ fn a_g3_approval_in_the_cockpit_moves_the_overviews_baseline() {
 
 // ---- the CLI twins -----------------------------------------------------------------------
 
-#[test]
-fn the_tabs_numbers_are_the_cli_twins_output() {
-    let env = Env::new();
+/// The demo DB as of 2026-11-20, written by the real binary.
+fn demo_db(env: &Env) -> std::path::PathBuf {
     let db_path = env.db();
     env.cmd()
         .arg("--db")
@@ -546,21 +545,31 @@ fn the_tabs_numbers_are_the_cli_twins_output() {
         .args(["demo", "--no-tui", "--as-of", "2026-11-20"])
         .assert()
         .success();
-    let cli = |args: &[&str]| -> Value {
-        let out = env
-            .cmd()
-            .arg("--db")
-            .arg(&db_path)
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json")
-    };
+    db_path
+}
+
+/// `tollgate --db DB ARGS`, which must succeed, its stdout parsed as JSON.
+fn cli_json(env: &Env, db: &std::path::Path, args: &[&str]) -> Value {
+    let out = env
+        .cmd()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn the_tabs_numbers_are_the_cli_twins_output() {
+    let env = Env::new();
+    let db_path = demo_db(&env);
+    let cli = |args: &[&str]| cli_json(&env, &db_path, args);
     let gates_json = cli(&["gates", "--json"]);
     let deps_json = cli(&["deps", "list", "--json"]);
 
@@ -651,26 +660,8 @@ fn gates_decided_120x40() {
 #[test]
 fn the_overview_tabs_numbers_are_overview_json() {
     let env = Env::new();
-    let db_path = env.db();
-    env.cmd()
-        .arg("--db")
-        .arg(&db_path)
-        .args(["demo", "--no-tui", "--as-of", "2026-11-20"])
-        .assert()
-        .success();
-    let out = env
-        .cmd()
-        .arg("--db")
-        .arg(&db_path)
-        .args(["overview", "--json"])
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let j: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let db_path = demo_db(&env);
+    let j = cli_json(&env, &db_path, &["overview", "--json"]);
 
     let store = Store::open(&db_path).expect("open");
     let o = tollgate::overview::load(&store, &demo_config(), as_of()).expect("load");
