@@ -34,6 +34,8 @@ pub enum Command {
     },
     /// Month totals by provider, category and use case
     Report(ReportArgs),
+    /// The Overview tab's numbers: month to date, projection, G3 line, categories, providers
+    Overview(OverviewArgs),
     /// Prices per million tokens: list them, or import LiteLLM's price table
     Prices {
         #[command(subcommand)]
@@ -65,7 +67,14 @@ pub enum Command {
     /// pseudonymous user, tokens and cost to the spool (never content)
     Proxy(crate::commands::proxy::ProxyArgs),
     /// Check the config, the DB, credentials, the keyring, the proxy and the sync runs
-    Doctor,
+    Doctor(DoctorArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print the same facts as JSON (never a secret)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -112,6 +121,13 @@ pub struct ReportArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct OverviewArgs {
+    /// Print the JSON contract instead of a table
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct SyncArgs {
     /// Only this source (repeatable); default: every configured source
     #[arg(long, value_name = "NAME")]
@@ -122,4 +138,7 @@ pub struct SyncArgs {
     /// Re-fetch the whole backfill window (13 months), ignoring the watermark
     #[arg(long)]
     pub full: bool,
+    /// Print each source's outcome as JSON on stdout instead of the progress text
+    #[arg(long)]
+    pub json: bool,
 }

@@ -27,7 +27,8 @@ pub struct SyncOptions {
     pub retry: Option<RetryPolicy>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+/// One source's outcome; its JSON is `tollgate sync --json`'s (docs/CONTRACTS.md, section 3.12).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct SourceOutcome {
     pub source: String,
     pub window: Option<FetchWindow>,

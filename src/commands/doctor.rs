@@ -1,79 +1,183 @@
 //! `tollgate doctor`: the config, the DB, credentials, the keyring and the sync runs — what
 //! tollgate is using and whether it is healthy. Each source's endpoint and credential are
-//! resolved as sync resolves them (`sources::in_use`). Never prints a secret.
+//! resolved as sync resolves them (`sources::in_use`). Never prints a secret. `--json` prints
+//! the same facts as JSON (docs/CONTRACTS.md, section 3.11).
+
+use serde::Serialize;
 
 use super::Context;
-use crate::cli::Cli;
+use crate::cli::{Cli, DoctorArgs};
 use crate::credentials;
 
-pub fn run(cli: &Cli) -> anyhow::Result<()> {
+#[derive(Serialize)]
+struct Facts {
+    db: String,
+    schema: u32,
+    config: String,
+    log: String,
+    /// The keyring backend, or why none is usable.
+    keyring: Option<String>,
+    keyring_error: Option<String>,
+    ledger: LedgerFacts,
+    sources: Vec<SourceFacts>,
+    data: Vec<DataFacts>,
+    recent_runs: Vec<RunFacts>,
+}
+
+#[derive(Serialize)]
+struct LedgerFacts {
+    rows: i64,
+    first: Option<String>,
+    last: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SourceFacts {
+    name: String,
+    kind: &'static str,
+    endpoint: String,
+    /// Where the credential comes from, with a masked hint; never the secret.
+    credential: String,
+}
+
+#[derive(Serialize)]
+struct DataFacts {
+    source: String,
+    rows: i64,
+    data_end: String,
+}
+
+#[derive(Serialize)]
+struct RunFacts {
+    finished_at: String,
+    source: String,
+    kind: String,
+    what: String,
+    rows: i64,
+    seconds: f64,
+    status: String,
+    error: Option<String>,
+}
+
+pub fn run(cli: &Cli, args: &DoctorArgs) -> anyhow::Result<()> {
     let ctx = Context::open(cli)?;
-    let s = &ctx.store;
-    println!(
-        "db:      {} (schema {})",
-        ctx.db_path.display(),
-        s.schema_version()?
-    );
-    println!("config:  {}", ctx.config.origin.describe());
-    println!("log:     {}", crate::paths::log_file().display());
-    match credentials::backend() {
-        Ok(b) => println!("keyring: {b}"),
-        Err(e) => println!(
-            "keyring: none usable ({}); use TOLLGATE_<SOURCE>_KEY env vars",
-            e.0
-        ),
+    let facts = gather(&ctx)?;
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&facts)?);
+    } else {
+        print_text(&facts);
+        proxy(&ctx.config.config);
     }
-    proxy(&ctx.config.config);
+    Ok(())
+}
+
+fn gather(ctx: &Context) -> anyhow::Result<Facts> {
+    let s = &ctx.store;
+    let (keyring, keyring_error) = match credentials::backend() {
+        Ok(b) => (Some(b.to_string()), None),
+        Err(e) => (None, Some(e.0)),
+    };
     let (rows, first, last): (i64, Option<String>, Option<String>) = s.conn().query_row(
         "SELECT count(*), CAST(min(ChargePeriodStart) AS VARCHAR), CAST(max(ChargePeriodEnd) AS VARCHAR) FROM ledger",
         [],
         |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
+    let sources = ctx
+        .config
+        .config
+        .sources
+        .iter()
+        .map(|(name, src)| {
+            let used = crate::sources::in_use::in_use(name, src);
+            SourceFacts {
+                name: name.clone(),
+                kind: src.kind.as_str(),
+                endpoint: used.endpoint,
+                credential: used.credential,
+            }
+        })
+        .collect();
+    let data = s
+        .ledger_spans()?
+        .into_iter()
+        .map(|span| DataFacts {
+            source: span.source,
+            rows: span.rows,
+            data_end: span.data_end.to_string(),
+        })
+        .collect();
+    let recent_runs = s
+        .recent_runs(20)?
+        .into_iter()
+        .map(|run| RunFacts {
+            finished_at: run.finished_at.to_string(),
+            kind: run.kind_label().to_string(),
+            what: run.what(),
+            rows: run.rows_written,
+            seconds: run.seconds(),
+            error: run.error.clone().filter(|e| !e.is_empty()),
+            source: run.source,
+            status: run.status,
+        })
+        .collect();
+    Ok(Facts {
+        db: ctx.db_path.display().to_string(),
+        schema: s.schema_version()?,
+        config: ctx.config.origin.describe(),
+        log: crate::paths::log_file().display().to_string(),
+        keyring,
+        keyring_error,
+        ledger: LedgerFacts { rows, first, last },
+        sources,
+        data,
+        recent_runs,
+    })
+}
+
+fn print_text(f: &Facts) {
+    println!("db:      {} (schema {})", f.db, f.schema);
+    println!("config:  {}", f.config);
+    println!("log:     {}", f.log);
+    match (&f.keyring, &f.keyring_error) {
+        (Some(b), _) => println!("keyring: {b}"),
+        (None, e) => println!(
+            "keyring: none usable ({}); use TOLLGATE_<SOURCE>_KEY env vars",
+            e.as_deref().unwrap_or_default()
+        ),
+    }
     println!(
-        "ledger:  {rows} rows, {} to {}",
-        first.unwrap_or_else(|| "-".into()),
-        last.unwrap_or_else(|| "-".into())
+        "ledger:  {} rows, {} to {}",
+        f.ledger.rows,
+        f.ledger.first.as_deref().unwrap_or("-"),
+        f.ledger.last.as_deref().unwrap_or("-")
     );
     println!("\nsources");
-    for (name, src) in &ctx.config.config.sources {
-        let used = crate::sources::in_use::in_use(name, src);
+    for src in &f.sources {
         println!(
-            "  source {name} ({}, {}): {}",
-            src.kind.as_str(),
-            used.endpoint,
-            used.credential
+            "  source {} ({}, {}): {}",
+            src.name, src.kind, src.endpoint, src.credential
         );
     }
-    for span in s.ledger_spans()? {
+    for d in &f.data {
         println!(
             "  data from {}: {} rows, up to {}",
-            span.source, span.rows, span.data_end
+            d.source, d.rows, d.data_end
         );
     }
     println!("\nrecent runs");
-    let mut any = false;
-    for run in s.recent_runs(20)? {
-        any = true;
+    for run in &f.recent_runs {
         let tail = run
             .error
             .as_deref()
-            .filter(|e| !e.is_empty())
             .map_or_else(String::new, |e| format!(": {e}"));
         println!(
             "  {}  {:<12} {:<6} {:<26} {:>8} rows {:>7.1}s  {}{tail}",
-            run.finished_at,
-            run.source,
-            run.kind_label(),
-            run.what(),
-            run.rows_written,
-            run.seconds(),
-            run.status
+            run.finished_at, run.source, run.kind, run.what, run.rows, run.seconds, run.status
         );
     }
-    if !any {
+    if f.recent_runs.is_empty() {
         println!("  none yet: run `tollgate sync` or `tollgate import focus FILE`");
     }
-    Ok(())
 }
 
 /// The gateway: its settings, the spool and its newest record, and where its secret lives.

@@ -9,6 +9,7 @@ pub mod forecast;
 pub mod gates;
 mod import;
 pub mod outcomes;
+mod overview;
 pub mod pipe;
 pub mod prices;
 pub mod proxy;
@@ -41,6 +42,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Demo(args)) => demo::run(&cli, args),
         Some(Command::Import { what }) => import::run(&cli, what),
         Some(Command::Report(args)) => report::run(&cli, args),
+        Some(Command::Overview(args)) => overview::run(&cli, args),
         Some(Command::Prices { cmd }) => prices::run(&cli, cmd),
         Some(Command::Reconcile(args)) => reconcile::run(&cli, args),
         Some(Command::Forecast(args)) => forecast::run(&cli, args),
@@ -51,7 +53,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Export(args)) => export::run(&cli, args),
         Some(Command::Auth { cmd }) => auth::run(cmd),
         Some(Command::Proxy(args)) => proxy::run(&cli, args),
-        Some(Command::Doctor) => doctor::run(&cli),
+        Some(Command::Doctor(args)) => doctor::run(&cli, args),
         None => {
             let ctx = Context::open(&cli)?;
             let today = ctx.today()?;

@@ -1,4 +1,5 @@
-//! `tollgate sync`: progress bars on a terminal, plain lines otherwise; exit 1 if any source failed.
+//! `tollgate sync`: progress bars on a terminal, plain lines otherwise, or each source's outcome
+//! as JSON with --json; exit 1 if any source failed.
 
 use std::io::IsTerminal;
 use std::sync::Mutex;
@@ -22,6 +23,7 @@ pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
     let multi = MultiProgress::new();
     let bars: Mutex<Vec<(String, ProgressBar)>> = Mutex::new(Vec::new());
     let progress = |ev: ProgressEvent| match ev {
+        _ if args.json => {}
         ProgressEvent::Started { source, window } => {
             let text = match window {
                 Some(window) => format!(
@@ -85,6 +87,10 @@ pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
         .enable_all()
         .build()?;
     let outcomes = runtime.block_on(run(&ctx.store, &ctx.config.config, &opts, &progress))?;
+    if args.json {
+        let json = serde_json::json!({ "sources": &outcomes });
+        println!("{}", serde_json::to_string_pretty(&json)?);
+    }
     let failed: Vec<_> = outcomes.iter().filter(|o| o.error.is_some()).collect();
     if failed.is_empty() {
         return Ok(());

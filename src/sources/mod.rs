@@ -16,7 +16,7 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 pub use http::{Http, RetryPolicy};
 
 /// Days [start, end) to fetch, in UTC.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 pub struct FetchWindow {
     pub start: NaiveDate,
     pub end: NaiveDate,

@@ -536,9 +536,8 @@ fn a_g3_approval_in_the_cockpit_moves_the_overviews_baseline() {
 
 // ---- the CLI twins -----------------------------------------------------------------------
 
-#[test]
-fn the_tabs_numbers_are_the_cli_twins_output() {
-    let env = Env::new();
+/// The demo DB as of 2026-11-20, written by the real binary.
+fn demo_db(env: &Env) -> std::path::PathBuf {
     let db_path = env.db();
     env.cmd()
         .arg("--db")
@@ -546,21 +545,31 @@ fn the_tabs_numbers_are_the_cli_twins_output() {
         .args(["demo", "--no-tui", "--as-of", "2026-11-20"])
         .assert()
         .success();
-    let cli = |args: &[&str]| -> Value {
-        let out = env
-            .cmd()
-            .arg("--db")
-            .arg(&db_path)
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json")
-    };
+    db_path
+}
+
+/// `tollgate --db DB ARGS`, which must succeed, its stdout parsed as JSON.
+fn cli_json(env: &Env, db: &std::path::Path, args: &[&str]) -> Value {
+    let out = env
+        .cmd()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+#[test]
+fn the_tabs_numbers_are_the_cli_twins_output() {
+    let env = Env::new();
+    let db_path = demo_db(&env);
+    let cli = |args: &[&str]| cli_json(&env, &db_path, args);
     let gates_json = cli(&["gates", "--json"]);
     let deps_json = cli(&["deps", "list", "--json"]);
 
@@ -645,4 +654,81 @@ fn gates_decided_120x40() {
     let mut app = gates_app(&data, (120, 40));
     app.update(Action::Bottom);
     insta::assert_snapshot!(draw(&app, 120, 40));
+}
+
+/// `tollgate overview --json` prints what `overview::load` gives the Overview tab, field by field.
+#[test]
+fn the_overview_tabs_numbers_are_overview_json() {
+    let env = Env::new();
+    let db_path = demo_db(&env);
+    let j = cli_json(&env, &db_path, &["overview", "--json"]);
+
+    let store = Store::open(&db_path).expect("open");
+    let o = tollgate::overview::load(&store, &demo_config(), as_of()).expect("load");
+    let money = |v: &Value| -> Decimal { v.to_string().parse().expect("decimal") };
+    assert_eq!(j["month"], o.month.to_string());
+    assert_eq!(j["currency"], o.report.currency.as_str());
+    assert_eq!(money(&j["month_to_date"]), o.month_to_date);
+    assert!(o.month_to_date > Decimal::ZERO);
+    assert_eq!(money(&j["projection"]["month_end"]), o.projection.month_end);
+    assert_eq!(
+        money(&j["projection"]["daily_average"]),
+        o.projection.daily_average
+    );
+    assert_eq!(
+        j["projection"]["window_first"],
+        o.projection.window_first.to_string()
+    );
+    assert_eq!(
+        j["projection"]["window_last"],
+        o.projection.window_last.to_string()
+    );
+    assert_eq!(j["projection"]["method"], o.projection.method());
+    assert_eq!(money(&j["baseline"]), o.baseline);
+    assert_eq!(money(&j["g3_line"]), o.g3_line);
+    assert_eq!(j["over_g3_line"], o.over_g3_line());
+    let cats = j["by_category"].as_array().expect("by_category");
+    assert_eq!(cats.len(), o.by_category.len());
+    for (c, want) in cats.iter().zip(&o.by_category) {
+        assert_eq!(c["category"], want.category.as_str());
+        assert_eq!(money(&c["cost"]), want.cost);
+    }
+    let provs = j["by_provider"].as_array().expect("by_provider");
+    assert_eq!(provs.len(), o.by_provider.len());
+    for (p, want) in provs.iter().zip(&o.by_provider) {
+        assert_eq!(p["provider"], want.provider.as_str());
+        assert_eq!(money(&p["cost"]), want.cost);
+    }
+    let ucs = j["top_use_cases"].as_array().expect("top_use_cases");
+    assert_eq!(ucs.len(), o.report.by_use_case.len());
+    for (u, want) in ucs.iter().zip(&o.report.by_use_case) {
+        assert_eq!(u["use_case"], want.use_case.as_str());
+        assert_eq!(money(&u["cost"]), want.cost);
+    }
+    assert_eq!(money(&j["unallocated"]), o.unallocated);
+    assert_eq!(
+        j["unallocated_pct"]
+            .as_f64()
+            .map(|_| money(&j["unallocated_pct"])),
+        o.unallocated_pct
+    );
+    let outs = j["outcomes"].as_array().expect("outcomes");
+    assert!(!outs.is_empty());
+    assert_eq!(outs.len(), o.outcomes.len());
+    for (m, want) in outs.iter().zip(&o.outcomes) {
+        assert_eq!(m["metric"], want.metric.as_str());
+        assert_eq!(m["label"], want.label.as_str());
+        assert_eq!(m["use_case"], want.use_case.as_str());
+        assert_eq!(money(&m["cost"]), want.cost);
+        assert_eq!(
+            m["value"].as_f64().map(|_| money(&m["value"])),
+            want.outcome_value
+        );
+        assert_eq!(
+            m["cost_per_outcome"]
+                .as_f64()
+                .map(|_| money(&m["cost_per_outcome"])),
+            want.cost_per_outcome
+        );
+    }
 }

@@ -43,6 +43,10 @@ report_file = "{}"
 }
 
 fn doctor(env: &Env, vars: &[(&str, &str)]) -> (String, String) {
+    doctor_with(env, vars, &[])
+}
+
+fn doctor_with(env: &Env, vars: &[(&str, &str)], args: &[&str]) -> (String, String) {
     let cfg = config(env);
     let mut c = env.cmd();
     c.arg("--config")
@@ -50,6 +54,7 @@ fn doctor(env: &Env, vars: &[(&str, &str)]) -> (String, String) {
         .arg("--db")
         .arg(env.db())
         .arg("doctor")
+        .args(args)
         .env("TOLLGATE_KEYRING", "none")
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY")
@@ -156,4 +161,44 @@ fn modal_token_from_its_config_file_and_missing_ones_are_named() {
         line(&out, "gcp").contains("no service-account key"),
         "{out}"
     );
+}
+
+#[test]
+fn json_has_the_same_facts_and_no_secret() {
+    let env = Env::new();
+    let (out, _) = doctor_with(
+        &env,
+        &[
+            ("TOLLGATE_OPENAI_KEY", OPENAI_KEY),
+            ("MODAL_TOKEN_ID", "ak-TESTmodalTokenId42"),
+            ("MODAL_TOKEN_SECRET", MODAL_SECRET),
+        ],
+        &["--json"],
+    );
+    let j: serde_json::Value = serde_json::from_str(&out).expect("doctor --json is JSON");
+    assert_eq!(j["db"], env.db().display().to_string());
+    assert!(j["schema"].as_i64().is_some_and(|v| v > 0), "{out}");
+    assert!(
+        j["config"].as_str().is_some_and(|c| c.contains("cfg.toml")),
+        "{out}"
+    );
+    assert_eq!(j["keyring"], serde_json::Value::Null);
+    assert!(j["keyring_error"].is_string(), "{out}");
+    assert_eq!(j["ledger"]["rows"], 0);
+    let sources = j["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 5);
+    let openai = sources
+        .iter()
+        .find(|s| s["name"] == "openai")
+        .expect("openai");
+    assert_eq!(openai["kind"], "openai");
+    assert_eq!(openai["endpoint"], "https://api.openai.com");
+    assert_eq!(
+        openai["credential"],
+        "key from TOLLGATE_OPENAI_KEY (sk-...89)"
+    );
+    let aws = sources.iter().find(|s| s["name"] == "aws").expect("aws");
+    assert_eq!(aws["endpoint"], "http://127.0.0.1:9/ce");
+    assert!(j["recent_runs"].as_array().is_some_and(|r| r.is_empty()));
+    assert!(!out.contains(OPENAI_KEY) && !out.contains(MODAL_SECRET));
 }

@@ -943,3 +943,48 @@ fn engine_gives_up_after_max_attempts_naming_status_and_endpoint() {
         .expect("sum");
     assert_eq!(dec(&total).normalize(), openai.data.total().normalize());
 }
+
+/// `sync --json`: each source's outcome on stdout, no progress text; a failed source is in it too.
+#[test]
+fn json_prints_each_sources_outcome() {
+    let (openai, anthropic, today) = small();
+    let env = small_env(&openai, &anthropic, "");
+    let r = sync(&env, today, &["--since", "2026-02-20", "--json"]);
+    assert!(
+        !r.stderr.contains("fetching"),
+        "progress text: {}",
+        r.stderr
+    );
+    let j: Value = serde_json::from_str(&r.stdout).expect("sync --json is JSON");
+    let sources = j["sources"].as_array().expect("sources");
+    assert_eq!(sources.len(), 2, "{}", r.stdout);
+    let ledger = sums(&env.db(), "x_Source", "true");
+    for s in sources {
+        let name = s["source"].as_str().expect("source");
+        assert_eq!(s["error"], Value::Null, "{}", r.stdout);
+        assert_eq!(s["window"]["start"], "2026-02-20");
+        assert_eq!(
+            s["window"]["end"],
+            (today + chrono::Days::new(1)).to_string()
+        );
+        assert!(s["rows"].as_u64().is_some_and(|n| n > 0), "{}", r.stdout);
+        assert!(s["seconds"].as_f64().is_some(), "{}", r.stdout);
+        assert!(ledger.contains_key(name), "{name} not in {ledger:?}");
+    }
+    let oa = sources
+        .iter()
+        .find(|s| s["source"] == "openai")
+        .expect("openai");
+    let seen = openai.control.seen().len() as u64;
+    assert_eq!(oa["requests"].as_u64(), Some(seen), "{}", r.stdout);
+
+    let bad = tollgate(&env, today, ("sk-wrong", AN_KEY), &["sync", "--json"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    let j: Value = serde_json::from_str(&bad.stdout).expect("sync --json is JSON on failure");
+    let oa = j["sources"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["source"] == "openai"))
+        .expect("openai");
+    assert!(oa["error"].is_string(), "{}", bad.stdout);
+    assert!(!bad.stdout.contains("sk-wrong"), "{}", bad.stdout);
+}
