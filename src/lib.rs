@@ -25,6 +25,7 @@ pub mod paths;
 pub mod prices;
 pub mod projection;
 pub mod proxy;
+pub mod quarter;
 pub mod reconcile;
 pub mod report;
 pub mod sources;

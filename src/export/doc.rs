@@ -16,6 +16,20 @@ pub enum Chart {
     Trend,
     UseCases,
     CostPerOutcome,
+    /// The board pack's quarter totals.
+    Quarters,
+}
+
+impl Chart {
+    /// The figure's id in report.html (`chart-<id>`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Chart::Trend => "trend",
+            Chart::UseCases => "use-cases",
+            Chart::CostPerOutcome => "cost-per-outcome",
+            Chart::Quarters => "quarters",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -38,7 +52,7 @@ pub enum Block {
     Chart(Chart),
 }
 
-fn table(head: &[&str], rows: Vec<Vec<String>>, total_last: bool) -> Block {
+pub(crate) fn table(head: &[&str], rows: Vec<Vec<String>>, total_last: bool) -> Block {
     // Text columns are the first one and those whose header names a text field.
     let text = [
         "Use case",
@@ -61,6 +75,10 @@ fn table(head: &[&str], rows: Vec<Vec<String>>, total_last: bool) -> Block {
         "Median crosses",
         "Dependency",
         "Waste candidate",
+        "Quarter",
+        "Decided at",
+        "By",
+        "Note",
     ];
     Block::Table(Table {
         head: head.iter().map(|h| h.to_string()).collect(),
@@ -74,7 +92,7 @@ fn table(head: &[&str], rows: Vec<Vec<String>>, total_last: bool) -> Block {
     })
 }
 
-fn change(now: Decimal, before: Option<Decimal>) -> String {
+pub(crate) fn change(now: Decimal, before: Option<Decimal>) -> String {
     match before {
         Some(b) if !b.is_zero() => {
             let diff = now - b;
@@ -86,7 +104,7 @@ fn change(now: Decimal, before: Option<Decimal>) -> String {
     }
 }
 
-fn or_dash(v: Option<String>) -> String {
+pub(crate) fn or_dash(v: Option<String>) -> String {
     v.unwrap_or_else(|| "-".to_string())
 }
 

@@ -1,4 +1,4 @@
-//! focus.csv and focus.parquet: the month's ledger rows as FOCUS 1.2 (every ledger column, the
+//! focus.csv and focus.parquet: the month's (or quarter's) ledger rows as FOCUS 1.2 (every ledger column, the
 //! mandatory ones included) plus `x_UseCase`, `x_Category`, `x_Share`, `x_AllocatedCost` and
 //! the ledger's own `x_` columns, written by DuckDB's COPY so DECIMAL money stays exact.
 //!
@@ -10,26 +10,26 @@
 
 use std::path::Path;
 
+use chrono::NaiveDateTime;
 use duckdb::params;
 
 use super::ExportError;
 use crate::config::Config;
-use crate::month::Month;
 use crate::store::queries;
 use crate::store::Store;
 
 pub const CSV: &str = "focus.csv";
 pub const PARQUET: &str = "focus.parquet";
 
-/// Writes focus.csv and focus.parquet of `month` into `dir`; returns the rows written.
+/// Writes focus.csv and focus.parquet of the rows starting in `[start, end)` (a month's or a
+/// quarter's bounds) into `dir`; returns the rows written.
 pub fn write(
     store: &Store,
     config: &Config,
-    month: Month,
+    (start, end): (NaiveDateTime, NaiveDateTime),
     dir: &Path,
 ) -> Result<usize, ExportError> {
     store.refresh_allocation(config)?;
-    let (start, end) = month.bounds();
     let c = store.conn();
     c.execute(queries::EXPORT_FOCUS, params![start, end])?;
     let rows: i64 = c.query_row("SELECT count(*) FROM export_focus", [], |r| r.get(0))?;

@@ -85,7 +85,18 @@ fn table(t: &Table) -> String {
     s
 }
 
-pub fn render(blocks: &[Block], d: &PackData) -> String {
+/// The monthly pack's charts.
+pub fn month_chart(c: Chart, d: &PackData) -> String {
+    match c {
+        Chart::Trend => svg::trend(d),
+        Chart::UseCases => svg::use_cases(d),
+        Chart::CostPerOutcome => svg::cost_per_outcome(d),
+        Chart::Quarters => String::new(),
+    }
+}
+
+/// The page of `blocks`; `chart` draws each chart block as inline SVG.
+pub fn render(blocks: &[Block], chart: &dyn Fn(Chart) -> String) -> String {
     let title = blocks
         .iter()
         .find_map(|b| match b {
@@ -111,11 +122,8 @@ pub fn render(blocks: &[Block], d: &PackData) -> String {
             }
             Block::Table(t) => s.push_str(&table(t)),
             Block::Chart(c) => {
-                let (id, svg) = match c {
-                    Chart::Trend => ("trend", svg::trend(d)),
-                    Chart::UseCases => ("use-cases", svg::use_cases(d)),
-                    Chart::CostPerOutcome => ("cost-per-outcome", svg::cost_per_outcome(d)),
-                };
+                let id = c.id();
+                let svg = chart(*c);
                 s.push_str(&format!("<figure id=\"chart-{id}\">\n{svg}</figure>\n"));
             }
         }

@@ -1,4 +1,5 @@
-//! manifest.json: every other file of the pack with its size and sha256, the month, the data
+//! manifest.json: every other file of the pack with its size and sha256, the month (or the
+//! quarter of a board pack), the data
 //! watermark (how far the ledger reaches), the tollgate version, and when and from which
 //! database the pack was made. The only file of a pack with a timestamp or a path.
 
@@ -15,7 +16,12 @@ pub const NAME: &str = "manifest.json";
 #[derive(Debug, Clone, Serialize)]
 pub struct Manifest {
     pub tollgate_version: String,
-    pub month: String,
+    /// The month of a monthly pack (absent from a quarterly one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month: Option<String>,
+    /// The quarter of a quarterly pack, `YYYY-Qn` (absent from a monthly one).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quarter: Option<String>,
     pub as_of: String,
     pub created_at: String,
     pub data_watermark: Option<String>,

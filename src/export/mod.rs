@@ -26,6 +26,7 @@ pub mod doc;
 pub mod focus_files;
 pub mod html;
 pub mod manifest;
+pub mod quarter;
 pub mod summary_md;
 pub mod svg;
 
@@ -37,6 +38,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::month::Month;
+use crate::quarter::Quarter;
 use crate::store::queries;
 use crate::store::{Store, StoreError};
 
@@ -58,6 +60,15 @@ pub const FILES: [&str; 7] = [
 pub enum ExportError {
     #[error("no ledger rows in {month}{}; pick a month with data (`tollgate report` shows the latest) or load it with `tollgate sync` / `tollgate import focus`", latest.map(|m| format!(" (the latest month with data is {m})")).unwrap_or_else(|| " (the ledger is empty)".to_string()))]
     NoData { month: Month, latest: Option<Month> },
+    #[error("no ledger rows in {quarter}{}; pick a quarter with data or load it with `tollgate sync` / `tollgate import focus`", latest.map(|m| format!(" (the latest month with data is {m}, in {})", crate::quarter::Quarter::of(m))).unwrap_or_else(|| " (the ledger is empty)".to_string()))]
+    NoQuarterData {
+        quarter: Quarter,
+        latest: Option<Month>,
+    },
+    #[error(
+        "{quarter} has not started yet (today is {today}); pick a quarter up to the current one"
+    )]
+    FutureQuarter { quarter: Quarter, today: NaiveDate },
     #[error("{month} has not started yet (today is {today}); pick a month up to the current one")]
     FutureMonth { month: Month, today: NaiveDate },
     #[error("--out {0} is a file; give a directory (new, empty, or an earlier pack to replace)")]
@@ -90,12 +101,28 @@ pub struct PackFile {
     pub sha256: String,
 }
 
+/// What a pack covers: a month (the business review) or a quarter (the board's pack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Period {
+    Month(Month),
+    Quarter(Quarter),
+}
+
+impl std::fmt::Display for Period {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Period::Month(m) => m.fmt(f),
+            Period::Quarter(q) => q.fmt(f),
+        }
+    }
+}
+
 /// Where a pack went and what is in it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PackSummary {
     /// The pack's directory (absolute).
     pub dir: PathBuf,
-    pub month: Month,
+    pub period: Period,
     pub as_of: NaiveDate,
     /// Its row in `export_packs`.
     pub pack_id: i64,
@@ -119,7 +146,7 @@ fn is_pack(dir: &Path) -> bool {
 }
 
 /// Checks `out` can take a pack; returns it absolute, with its parent created.
-fn check_out(out: &Path) -> Result<PathBuf, ExportError> {
+pub(crate) fn check_out(out: &Path) -> Result<PathBuf, ExportError> {
     if out.is_file() {
         return Err(ExportError::OutIsFile(out.to_path_buf()));
     }
@@ -154,34 +181,79 @@ pub fn write_pack(
     let mut data = data::gather(store, config, month, today)?;
     let digest = diff::digest(&data);
     data.changes = previous_changes(store, config, month, &digest)?;
+    let digest_json = serde_json::to_string(&digest).map_err(|e| ExportError::Io {
+        path: out.clone(),
+        message: e.to_string(),
+    })?;
+    let mut focus_rows = 0;
+    let (pack_id, files) = assemble(
+        store,
+        &out,
+        Period::Month(month),
+        data.as_of,
+        &FILES,
+        &digest_json,
+        |dir| {
+            focus_rows = focus_files::write(store, config, month.bounds(), dir)?;
+            let blocks = doc::build(&data, &FILES);
+            Ok(vec![
+                (SUMMARY, summary_md::render(&blocks)),
+                (
+                    REPORT,
+                    html::render(&blocks, &|c| html::month_chart(c, &data)),
+                ),
+                (csv_files::USE_CASES, csv_files::use_cases(&data)),
+                (csv_files::GATES, csv_files::gates(&data)),
+                (csv_files::DEPENDENCIES, csv_files::dependencies(&data)),
+            ])
+        },
+    )?;
+    Ok(PackSummary {
+        dir: out,
+        period: Period::Month(month),
+        as_of: data.as_of,
+        pack_id,
+        focus_rows,
+        files,
+    })
+}
 
+/// The part every pack shares: `fill` writes the pack's files into a temporary directory
+/// beside `out` (FOCUS files itself, the text files it returns), then the manifest of `files`
+/// is added, the pack is recorded in `export_packs` with `digest_json`, and the directory is
+/// renamed into place; all of it or nothing. `out` is absolute and checked ([`check_out`]).
+pub(crate) fn assemble(
+    store: &Store,
+    out: &Path,
+    period: Period,
+    as_of: NaiveDate,
+    files: &[&str],
+    digest_json: &str,
+    fill: impl FnOnce(&Path) -> Result<Vec<(&'static str, String)>, ExportError>,
+) -> Result<(i64, Vec<PackFile>), ExportError> {
     let parent = out.parent().unwrap_or(Path::new("."));
     let tmp = tempfile::Builder::new()
         .prefix(".tollgate-pack-")
         .tempdir_in(parent)
         .map_err(io_err(parent))?;
     let dir = tmp.path();
-    let focus_rows = focus_files::write(store, config, month, dir)?;
-    let blocks = doc::build(&data, &FILES);
-    let texts = [
-        (SUMMARY, summary_md::render(&blocks)),
-        (REPORT, html::render(&blocks, &data)),
-        (csv_files::USE_CASES, csv_files::use_cases(&data)),
-        (csv_files::GATES, csv_files::gates(&data)),
-        (csv_files::DEPENDENCIES, csv_files::dependencies(&data)),
-    ];
-    for (name, text) in &texts {
+    for (name, text) in fill(dir)? {
         let p = dir.join(name);
         std::fs::write(&p, text).map_err(io_err(&p))?;
     }
-    let mut files = manifest::describe(dir, &FILES).map_err(io_err(dir))?;
+    let mut described = manifest::describe(dir, files).map_err(io_err(dir))?;
     let watermark: Option<String> = store
         .conn()
         .query_row(queries::FRESHNESS, [], |r| r.get(0))?;
+    let (month, quarter) = match period {
+        Period::Month(m) => (Some(m.to_string()), None),
+        Period::Quarter(q) => (None, Some(q.to_string())),
+    };
     let m = manifest::Manifest {
         tollgate_version: env!("CARGO_PKG_VERSION").to_string(),
-        month: month.to_string(),
-        as_of: data.as_of.to_string(),
+        month,
+        quarter,
+        as_of: as_of.to_string(),
         created_at: chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         data_watermark: watermark.clone(),
         database: store.path().map(|p| {
@@ -190,7 +262,7 @@ pub fn write_pack(
                 .display()
                 .to_string()
         }),
-        files: files.clone(),
+        files: described.clone(),
     };
     let manifest_path = dir.join(manifest::NAME);
     let json = serde_json::to_string_pretty(&m).map_err(|e| ExportError::Io {
@@ -199,23 +271,19 @@ pub fn write_pack(
     })?;
     std::fs::write(&manifest_path, format!("{json}\n")).map_err(io_err(&manifest_path))?;
     let (bytes, sha256) = manifest::sha256_file(&manifest_path).map_err(io_err(&manifest_path))?;
-    files.push(PackFile {
+    described.push(PackFile {
         name: manifest::NAME.to_string(),
         bytes,
         sha256: sha256.clone(),
     });
 
-    let digest_json = serde_json::to_string(&digest).map_err(|e| ExportError::Io {
-        path: out.clone(),
-        message: e.to_string(),
-    })?;
     // The row lands only if the pack is in place, and the pack stays only if the row landed.
     let pack_id = store.in_transaction(|c| {
         let id: i64 = c.query_row(
             queries::EXPORT_PACK_INSERT,
             params![
-                month.to_string(),
-                data.as_of,
+                period.to_string(),
+                as_of,
                 out.display().to_string(),
                 env!("CARGO_PKG_VERSION"),
                 watermark,
@@ -224,19 +292,12 @@ pub fn write_pack(
             ],
             |r| r.get(0),
         )?;
-        move_into_place(dir, &out)?;
+        move_into_place(dir, out)?;
         Ok::<_, ExportError>(id)
     })?;
     // The temporary directory was renamed; nothing is left to clean up.
     let _ = tmp.keep();
-    Ok(PackSummary {
-        dir: out,
-        month,
-        as_of: data.as_of,
-        pack_id,
-        focus_rows,
-        files,
-    })
+    Ok((pack_id, described))
 }
 
 /// Renames the finished pack `from` to `to`, replacing an earlier pack or empty dir there.

@@ -249,12 +249,17 @@ pub fn use_cases(d: &PackData) -> String {
         .map(|u| (d.name_of(&u.use_case).to_string(), u.cost))
         .collect();
     rows.push(("unallocated".to_string(), r.unallocated));
+    bars(&rows, "Spend by use case")
+}
+
+/// Horizontal bars, one per `(label, amount)`, each labelled with its amount.
+pub fn bars(rows: &[(String, Decimal)], label: &str) -> String {
     let (w, row_h, top) = (1000u32, 30.0, 10.0);
     let h = (top * 2.0 + row_h * rows.len() as f64).ceil() as u32;
     let (label_w, value_w) = (240.0, 120.0);
     let bar_w = f64::from(w) - label_w - value_w;
     let max = rows.iter().map(|r| f(r.1)).fold(0.0, f64::max).max(1e-9);
-    let mut s = svg_open(w, h, "Spend by use case");
+    let mut s = svg_open(w, h, label);
     for (i, (name, cost)) in rows.iter().enumerate() {
         let yy = top + row_h * i as f64;
         let len = (f(*cost).max(0.0) / max * bar_w).max(if cost.is_zero() { 0.0 } else { 1.0 });

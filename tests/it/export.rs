@@ -18,7 +18,7 @@ split = { bot = 0.333333, search = 0.666667 }
 match = { provider = "Pinecone" }
 "#;
 
-const TODAY: &str = "2026-11-20";
+pub(crate) const TODAY: &str = "2026-11-20";
 
 /// The hand-built ledger: September 180.00, October 367.92 (see each line).
 fn hand_built() -> Env {
@@ -93,11 +93,11 @@ fn hand_built() -> Env {
     env
 }
 
-fn path(p: &Path) -> &str {
+pub(crate) fn path(p: &Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
 
-fn cmd(env: &Env, args: &[&str]) -> assert_cmd::assert::Assert {
+pub(crate) fn cmd(env: &Env, args: &[&str]) -> assert_cmd::assert::Assert {
     let mut c = env.cmd();
     c.arg("--db").arg(env.db());
     if env.path("tollgate.toml").exists() {
@@ -106,25 +106,25 @@ fn cmd(env: &Env, args: &[&str]) -> assert_cmd::assert::Assert {
     c.env("TOLLGATE_TODAY", TODAY).args(args).assert()
 }
 
-fn run_ok(env: &Env, args: &[&str]) -> String {
+pub(crate) fn run_ok(env: &Env, args: &[&str]) -> String {
     let out = cmd(env, args).success();
     String::from_utf8(out.get_output().stdout.clone()).expect("utf-8")
 }
 
-fn json(env: &Env, args: &[&str]) -> Value {
+pub(crate) fn json(env: &Env, args: &[&str]) -> Value {
     serde_json::from_str(&run_ok(env, args)).expect("json")
 }
 
-fn read(dir: &Path, name: &str) -> String {
+pub(crate) fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
-fn dec(v: &Value) -> Decimal {
+pub(crate) fn dec(v: &Value) -> Decimal {
     v.to_string().parse().expect("decimal")
 }
 
 /// Runs a query over a pack file in an in-memory DuckDB and returns its rows as text.
-fn query(sql: &str) -> Vec<Vec<String>> {
+pub(crate) fn query(sql: &str) -> Vec<Vec<String>> {
     let c = duckdb::Connection::open_in_memory().expect("duckdb");
     let mut stmt = c.prepare(sql).expect("prepare");
     let n = stmt.column_count();
@@ -144,7 +144,7 @@ fn query(sql: &str) -> Vec<Vec<String>> {
     out
 }
 
-fn packs_recorded(db: &Path) -> i64 {
+pub(crate) fn packs_recorded(db: &Path) -> i64 {
     let s = tollgate::store::Store::open(db).expect("open");
     s.conn()
         .query_row("SELECT count(*) FROM export_packs", [], |r| r.get(0))

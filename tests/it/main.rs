@@ -22,6 +22,7 @@ mod deps;
 mod doctor;
 mod export;
 mod export_html;
+mod export_quarter;
 mod fake_anthropic;
 mod fake_aws;
 mod fake_bigquery;
