@@ -30,6 +30,14 @@ pub fn share_pct(part: Decimal, total: Decimal) -> Option<Decimal> {
     (!total.is_zero()).then(|| (part / total * Decimal::ONE_HUNDRED).round_dp(1))
 }
 
+/// A fraction (`0.7469`) as a percentage with one decimal (`74.7%`), rounded half away from
+/// zero (Decimal's `{:.1}` truncates).
+pub fn fraction_pct(fraction: Decimal) -> String {
+    let mut p = (fraction * Decimal::ONE_HUNDRED).round_dp(1);
+    p.rescale(1);
+    format!("{p}%")
+}
+
 /// A probability for people: `37%`, and `<1%` / `>99%` rather than a rounded 0% or 100%
 /// that is not certain.
 pub fn probability(p: f64) -> String {

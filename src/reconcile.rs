@@ -1,7 +1,17 @@
 //! `tollgate reconcile`: per provider and month, what was billed against usage x the list price
-//! in force on each day (and, once the gateway records requests, what it captured). Both sides
-//! cover the same rows: those with a model, a token type and a token count whose price is known.
-//! Tokens with no known price are reported as unpriced with their counts, never priced at $0.
+//! in force on each day, and what the gateway (`tollgate proxy`, ingested by sync) captured.
+//! Billed and usage x price cover the same rows: those with a model, a token type and a token
+//! count whose price is known. Tokens with no known price are reported as unpriced with their
+//! counts, never priced at $0.
+//!
+//! The third column: `gateway_usd` is the priced gateway records' cost of the month for the
+//! provider, and `capture_rate = gateway_usd / billed` (a fraction, four decimals) says how
+//! much of the billed traffic went through the gateway; below [`LOW_CAPTURE`] the status is
+//! `low_capture` (traffic bypasses it), unless the bill already disagrees with usage x price
+//! (`mismatch` comes first). A month in which the gateway recorded nothing at all has
+//! `gateway_usd` and `capture_rate` null, never $0 or 0%; in a month it has data, a provider it
+//! saw nothing of is captured at $0.00. A provider only the gateway saw is listed with $0
+//! billed and a null rate.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +28,8 @@ use crate::store::Store;
 
 /// A difference within this share of the billed amount (in percent) is `ok`.
 pub const TOLERANCE_PCT: i64 = 1;
+/// A capture rate below this (95%) is `low_capture`.
+pub const LOW_CAPTURE: Decimal = Decimal::from_parts(95, 0, 0, false, 2);
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reconciliation {
@@ -26,10 +38,11 @@ pub struct Reconciliation {
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "lowercase")]
+#[serde(rename_all = "snake_case")]
 pub enum Status {
     Ok,
     Mismatch,
+    LowCapture,
 }
 
 impl Status {
@@ -37,6 +50,7 @@ impl Status {
         match self {
             Status::Ok => "ok",
             Status::Mismatch => "mismatch",
+            Status::LowCapture => "low_capture",
         }
     }
 }
@@ -52,9 +66,14 @@ pub struct ProviderReconciliation {
     /// Tokens x the price in force on each row's day, of the same rows.
     #[serde(serialize_with = "serialize_usd")]
     pub usage_x_price: Decimal,
-    /// What the gateway captured; `null` until there is a gateway source.
+    /// What the gateway captured (its priced records' cost); `null` when the gateway recorded
+    /// nothing in the month.
     #[serde(serialize_with = "serialize_opt_usd")]
-    pub gateway: Option<Decimal>,
+    pub gateway_usd: Option<Decimal>,
+    /// `gateway_usd / billed` of the exact values, a fraction with four decimals; `null` without
+    /// gateway data or when nothing was billed.
+    #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
+    pub capture_rate: Option<Decimal>,
     #[serde(serialize_with = "serialize_usd")]
     pub difference: Decimal,
     /// `difference` as a percentage of `billed`; `null` when nothing was billed but usage was.
@@ -119,14 +138,43 @@ pub fn reconcile(store: &Store, month: Month) -> Result<Reconciliation, PriceErr
             }
         }
     }
+    let captured = gateway_captured(store, month)?;
+    if let Some(captured) = &captured {
+        for provider in captured.keys() {
+            by_provider.entry(provider.clone()).or_default();
+        }
+    }
     let providers = by_provider
         .into_iter()
-        .map(|(provider, t)| summarise(provider, t))
+        .map(|(provider, t)| {
+            let gateway = captured
+                .as_ref()
+                .map(|c| c.get(&provider).copied().unwrap_or_default());
+            summarise(provider, t, gateway)
+        })
         .collect();
     Ok(Reconciliation { month, providers })
 }
 
-fn summarise(provider: String, t: Totals) -> ProviderReconciliation {
+/// The gateway's captured cost of `month` per provider; None when it recorded nothing then.
+fn gateway_captured(
+    store: &Store,
+    month: Month,
+) -> Result<Option<BTreeMap<String, Decimal>>, PriceError> {
+    let (start, end) = (month.first_day(), month.next().first_day());
+    let mut stmt = store.conn().prepare(queries::RECONCILE_GATEWAY)?;
+    let rows = stmt.query_map(params![start, end], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, Decimal>(1)?))
+    })?;
+    let mut out = BTreeMap::new();
+    for row in rows {
+        let (provider, captured) = row?;
+        out.insert(provider, captured);
+    }
+    Ok((!out.is_empty()).then_some(out))
+}
+
+fn summarise(provider: String, t: Totals, gateway: Option<Decimal>) -> ProviderReconciliation {
     let exact_diff = t.billed - t.usage_x_price;
     let difference_pct = if t.billed.is_zero() {
         t.usage_x_price.is_zero().then_some(Decimal::ZERO)
@@ -151,14 +199,25 @@ fn summarise(provider: String, t: Totals) -> ProviderReconciliation {
         })
         .collect();
     unpriced_models.sort_by(|a, b| b.tokens.cmp(&a.tokens).then(a.model.cmp(&b.model)));
+    let capture_rate = gateway
+        .filter(|_| !t.billed.is_zero())
+        .map(|g| (g / t.billed).round_dp(4));
+    let status = if !within {
+        Status::Mismatch
+    } else if capture_rate.is_some_and(|r| r < LOW_CAPTURE) {
+        Status::LowCapture
+    } else {
+        Status::Ok
+    };
     ProviderReconciliation {
         provider,
         billed,
         usage_x_price,
-        gateway: None,
+        gateway_usd: gateway.map(cents),
+        capture_rate,
         difference: billed - usage_x_price,
         difference_pct,
-        status: if within { Status::Ok } else { Status::Mismatch },
+        status,
         unpriced_tokens: unpriced_models.iter().map(|m| m.tokens).sum(),
         unpriced_billed: cents(t.unpriced_billed),
         unpriced_models,

@@ -47,22 +47,43 @@ pub fn render_table(r: &Reconciliation) -> String {
         return s;
     }
     s.push_str(&format!(
-        "  {:<12} {:>14} {:>14} {:>10} {:>14} {:>9}  {}\n",
-        "provider", "billed", "usage x price", "gateway", "difference", "diff %", "status"
+        "  {:<12} {:>14} {:>14} {:>14} {:>8} {:>14} {:>9}  {}\n",
+        "provider",
+        "billed",
+        "usage x price",
+        "gateway",
+        "capture",
+        "difference",
+        "diff %",
+        "status"
     ));
     for p in &r.providers {
         s.push_str(&format!(
-            "  {:<12} {:>14} {:>14} {:>10} {:>14} {:>9}  {}\n",
+            "  {:<12} {:>14} {:>14} {:>14} {:>8} {:>14} {:>9}  {}\n",
             p.provider,
             usd(p.billed),
             usd(p.usage_x_price),
-            p.gateway.map(usd).unwrap_or_else(|| "-".to_string()),
+            p.gateway_usd.map(usd).unwrap_or_else(|| "-".to_string()),
+            p.capture_rate
+                .map(crate::fmt::fraction_pct)
+                .unwrap_or_else(|| "-".to_string()),
             usd(p.difference),
             p.difference_pct
                 .map(|d| format!("{d:.2}%"))
                 .unwrap_or_else(|| "-".to_string()),
             p.status.as_str()
         ));
+    }
+    if r.providers.iter().all(|p| p.gateway_usd.is_none()) {
+        s.push_str(&format!(
+            "\n  gateway: no gateway records in {} (a `gateway` source ingests what `tollgate proxy` saw)\n",
+            r.month
+        ));
+    } else if r.providers.iter().any(|p| {
+        p.capture_rate
+            .is_some_and(|c| c < crate::reconcile::LOW_CAPTURE)
+    }) {
+        s.push_str("\n  capture under 95% of billed: traffic bypasses the gateway (`low_capture` unless the bill mismatches)\n");
     }
     let unpriced: Vec<_> = r
         .providers

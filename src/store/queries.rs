@@ -66,6 +66,7 @@ queries! {
     USE_CASE_SLICES = "usecases/slices.sql";
     // Billed vs usage x price.
     RECONCILE_USAGE = "reconcile/usage.sql";
+    RECONCILE_GATEWAY = "reconcile/gateway.sql";
     // The price table.
     PRICES_CANDIDATES = "prices/candidates.sql";
     PRICES_COUNT_SHIPPED = "prices/count_shipped.sql";

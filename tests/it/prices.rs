@@ -463,7 +463,7 @@ fn usage_row(u: &Usage<'_>) -> LedgerRow {
 /// Anthropic claude-sonnet-5-5 cached 10M on Oct 6 x $0.20 = 2.00, 10M on Oct 7 x $0.10 = 1.00,
 ///         input 1M x $2 = 2.00 -> 5.00; billed 6.00 (the cut not applied): +1.00 = 16.67%
 ///         -> mismatch. Its cache writes have no price: 100,000 tokens, $0.25 billed, unpriced.
-fn reconcile_fixture(env: &Env) -> Store {
+pub(crate) fn reconcile_fixture(env: &Env) -> Store {
     let store = open(env);
     let openai = [
         (
@@ -590,7 +590,10 @@ fn reconcile_compares_billed_with_usage_x_price_in_force() {
     assert_eq!(anthropic.difference, d("1.00"));
     assert_eq!(anthropic.difference_pct, Some(d("16.67")));
     assert_eq!(anthropic.status, Status::Mismatch);
-    assert_eq!(anthropic.gateway, None);
+    assert_eq!(
+        (anthropic.gateway_usd, anthropic.capture_rate),
+        (None, None)
+    );
     assert_eq!(anthropic.unpriced_tokens, 100_000);
     assert_eq!(anthropic.unpriced_billed, d("0.25"));
     assert_eq!(anthropic.unpriced_models[0].model, "claude-sonnet-5-5");
@@ -630,7 +633,7 @@ fn reconcile_json_contract_through_the_binary() {
     assert_eq!(p["usage_x_price"].to_string(), "12.00");
     assert_eq!(p["difference"].to_string(), "0.05");
     assert_eq!(p["difference_pct"].to_string(), "0.41");
-    assert!(p["gateway"].is_null());
+    assert!(p["gateway_usd"].is_null() && p["capture_rate"].is_null());
     assert_eq!(p["status"], "ok");
     assert_eq!(p["unpriced_tokens"].to_string(), "600000");
     assert_eq!(p["unpriced_models"][0]["model"], "gpt-5.5-mini");
