@@ -35,3 +35,4 @@ pub mod store;
 pub mod sync;
 pub mod tui;
 pub mod user;
+pub mod wau;

@@ -92,6 +92,18 @@ impl Store {
             .unwrap_or_default())
     }
 
+    /// Outcome values as every view uses them: the imported ones, and the weekly active users
+    /// the gateway counts for use cases configured so ([`crate::wau`]); month -> values.
+    pub fn outcome_values(
+        &self,
+        config: &Config,
+        only: Option<Month>,
+    ) -> Result<HashMap<Month, Outcomes>, StoreError> {
+        let mut all = self.outcomes_by_month(only)?;
+        crate::wau::add_gateway_wau(self, config, only, &mut all)?;
+        Ok(all)
+    }
+
     /// Outcome values of every month (or of `only` that one), in one query: month ->
     /// (use_case, metric) -> value.
     pub fn outcomes_by_month(
@@ -128,7 +140,10 @@ pub fn month_report(
     store.refresh_allocation(config)?;
     let alloc = store.month_allocation(month)?;
     let prior = store.month_allocation(month.prev())?;
-    let outcomes = store.outcomes(month)?;
+    let outcomes = store
+        .outcome_values(config, Some(month))?
+        .remove(&month)
+        .unwrap_or_default();
 
     // Providers, rounded to add up to the total.
     let providers = store.month_providers(month)?;
@@ -186,7 +201,7 @@ pub fn month_report(
         .zip(&rounded)
         .map(|(id, cost)| {
             let uc = config.use_case(id);
-            let metric = uc.and_then(|u| u.outcome.clone());
+            let metric = uc.and_then(|u| u.metric()).map(str::to_string);
             let value = metric
                 .as_ref()
                 .and_then(|m| outcomes.get(&(id.clone(), m.clone())).copied());

@@ -2,6 +2,7 @@
 //! Every error names the file, the line and the key.
 
 mod model;
+mod outcome_spec;
 mod outcomes;
 
 use std::path::{Path, PathBuf};

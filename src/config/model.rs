@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
+pub use super::outcome_spec::{OutcomeSource, OutcomeSpec, GATEWAY_METRIC};
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -149,9 +151,44 @@ pub struct UseCase {
     pub id: String,
     pub name: String,
     pub kind: UseCaseKind,
-    pub outcome: Option<String>,
+    /// The outcome metric and where its values come from (a name: imported from CSV).
+    pub outcome: Option<OutcomeSpec>,
     pub owner: Option<String>,
     pub cost_centre: Option<String>,
+    /// Who the AI system serves, for the AI Act inventory (`ai_systems.csv`).
+    pub audience: Option<Audience>,
+}
+
+impl UseCase {
+    /// The outcome metric's name.
+    pub fn metric(&self) -> Option<&str> {
+        self.outcome.as_ref().map(|o| o.metric.as_str())
+    }
+
+    /// Whether the outcome values are weekly active users counted by the gateway.
+    pub fn wau_from_gateway(&self) -> bool {
+        self.outcome
+            .as_ref()
+            .is_some_and(|o| o.source == OutcomeSource::Gateway)
+    }
+}
+
+/// `audience` of a use case: whether end users meet the AI system (`user-facing`) or only
+/// staff (`internal`).
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "kebab-case")]
+pub enum Audience {
+    UserFacing,
+    Internal,
+}
+
+impl Audience {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Audience::UserFacing => "user-facing",
+            Audience::Internal => "internal",
+        }
+    }
 }
 
 /// How a cost-per-outcome metric reads in every view and export:

@@ -357,9 +357,7 @@ mod tests {
         }
         for metric in ["wau", "tickets_deflected", "prs_generated"] {
             assert!(
-                c.use_cases
-                    .iter()
-                    .any(|u| u.outcome.as_deref() == Some(metric)),
+                c.use_cases.iter().any(|u| u.metric() == Some(metric)),
                 "{metric}"
             );
         }

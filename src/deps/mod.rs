@@ -246,12 +246,15 @@ pub fn list(store: &Store, config: &Config, today: NaiveDate) -> Result<DepsRepo
         .unwrap_or(today);
     let window_end = today.checked_add_days(Days::new(1)).unwrap_or(today);
     let outcome_month = Month::of(today).prev();
-    let outcomes = store.outcomes(outcome_month)?;
+    let outcomes = store
+        .outcome_values(config, Some(outcome_month))?
+        .remove(&outcome_month)
+        .unwrap_or_default();
     let has_outcome = |uc: &str| {
         config
             .use_case(uc)
-            .and_then(|u| u.outcome.as_ref())
-            .and_then(|m| outcomes.get(&(uc.to_string(), m.clone())))
+            .and_then(|u| u.metric())
+            .and_then(|m| outcomes.get(&(uc.to_string(), m.to_string())))
             .is_some_and(|v| *v > Decimal::ZERO)
     };
     let reviews = latest_reviews(store)?;

@@ -254,7 +254,7 @@ pub fn evaluate(store: &Store, config: &Config, today: NaiveDate) -> Result<Gate
         .iter()
         .filter_map(|m| spend.month(*m).map(|s| (*m, Status::Breach, s)))
         .chain([(spend.current, Status::Projected, &spend.projected)]);
-    let mut all_outcomes = store.outcomes_by_month(None)?;
+    let mut all_outcomes = store.outcome_values(config, None)?;
     for (month, status, month_spend) in months {
         let outcomes = all_outcomes.remove(&month).unwrap_or_default();
         let judged = rules::Judged {

@@ -126,7 +126,7 @@ pub fn g2(config: &Config, j: &Judged<'_>) -> Vec<Breach> {
         if value <= min {
             continue;
         }
-        let missing = match &uc.outcome {
+        let missing = match uc.metric().map(str::to_string) {
             None => {
                 "it has no outcome metric configured (set `outcome` on the use case)".to_string()
             }

@@ -42,6 +42,8 @@ queries! {
     OUTCOMES_EXISTS = "outcomes/exists.sql";
     OUTCOMES_FOR_MONTH = "outcomes/for_month.sql";
     OUTCOMES_UPSERT = "outcomes/upsert.sql";
+    OUTCOMES_GATEWAY_WEEKLY_USERS = "outcomes/gateway_weekly_users.sql";
+    OUTCOMES_GATEWAY_SPAN = "outcomes/gateway_span.sql";
     // Gate decisions and approved baselines (the audit log is append-only).
     GATES_BASELINE_INSERT = "gates/baseline_insert.sql";
     GATES_BASELINES = "gates/baselines.sql";

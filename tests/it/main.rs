@@ -55,3 +55,4 @@ mod sync_gcp;
 mod sync_modal;
 mod sync_modal_cli_shapes;
 mod sync_whole_bill;
+mod wau_gateway;

@@ -232,17 +232,20 @@ pub fn gather(
         .iter()
         .map(|id| {
             let uc = config.use_case(id);
-            let outcome = uc.and_then(|u| u.outcome.clone()).map(|metric| {
-                let (value, months_with_value, cost_per_outcome) = outcome_over(&months, id);
-                QuarterOutcome {
-                    label: config.outcome_label(&metric).label,
-                    metric,
-                    value,
-                    months_with_value,
-                    cost_per_outcome,
-                    prior_cost_per_outcome: outcome_over(&prior, id).2,
-                }
-            });
+            let outcome = uc
+                .and_then(|u| u.metric())
+                .map(str::to_string)
+                .map(|metric| {
+                    let (value, months_with_value, cost_per_outcome) = outcome_over(&months, id);
+                    QuarterOutcome {
+                        label: config.outcome_label(&metric).label,
+                        metric,
+                        value,
+                        months_with_value,
+                        cost_per_outcome,
+                        prior_cost_per_outcome: outcome_over(&prior, id).2,
+                    }
+                });
             UseCaseQuarter {
                 use_case: id.clone(),
                 kind: uc.map(|u| u.kind.as_str()).unwrap_or("unknown").to_string(),
