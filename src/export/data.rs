@@ -40,6 +40,10 @@ pub struct PackData {
     pub freshness: Vec<SourceFreshness>,
     /// What changed since the previous pack (None when there is none).
     pub changes: Option<Changes>,
+    /// The AI systems in use in the month (ai_systems.csv).
+    pub ai_systems: Vec<super::ai_systems::AiSystem>,
+    /// The use cases as configured.
+    pub use_cases: Vec<crate::config::UseCase>,
 }
 
 /// How far one source's rows of the month reach.
@@ -54,6 +58,10 @@ pub struct SourceFreshness {
 }
 
 impl PackData {
+    pub fn config_use_case(&self, id: &str) -> Option<&crate::config::UseCase> {
+        self.use_cases.iter().find(|u| u.id == id)
+    }
+
     pub fn name_of<'a>(&'a self, use_case: &'a str) -> &'a str {
         self.names
             .iter()
@@ -115,6 +123,7 @@ pub fn gather(
     let deps = deps::list(store, config, deps_day)?;
     let reconcile = reconcile(store, month)?;
     let freshness = freshness(store, month)?;
+    let ai_systems = super::ai_systems::gather(store, config, month)?;
     Ok(PackData {
         month,
         as_of,
@@ -134,6 +143,8 @@ pub fn gather(
         reconcile,
         freshness,
         changes: None,
+        ai_systems,
+        use_cases: config.use_cases.clone(),
     })
 }
 

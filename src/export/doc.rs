@@ -506,6 +506,15 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
         ));
     }
 
+    b.push(Block::Heading("AI systems in use".into()));
+    let on_gateway = d.ai_systems.iter().filter(|s| s.requests.is_some()).count();
+    b.push(Block::Para(format!(
+        "{} AI systems (use case x provider x model) were in use in {}, {} of them seen by the gateway (end users pseudonymised). tollgate stores no prompt or completion content. The EU AI Act deployer's inventory, with purpose, owner, audience and first and last seen, is in ai_systems.csv.",
+        d.ai_systems.len(),
+        d.month,
+        on_gateway
+    )));
+
     b.push(Block::Heading("Changes since the previous pack".into()));
     match &d.changes {
         Some(c) => {

@@ -4,7 +4,8 @@
 //! A pack is a directory with `summary.md`, `report.html` (self-contained, inline SVG charts),
 //! `focus.csv` and `focus.parquet` (the month's ledger rows with their use case; see
 //! [`focus_files`] for how split rows are emitted), `use_cases.csv`, `gates.csv`,
-//! `dependencies.csv` and `manifest.json` (checksums, data watermark, version).
+//! `dependencies.csv`, `ai_systems.csv` (the AI Act inventory, see [`ai_systems`]) and
+//! `manifest.json` (checksums, data watermark, version).
 //!
 //! - Same numbers as the CLI: every figure comes from the engine ([`crate::report`],
 //!   [`crate::gates`], [`crate::forecast`], [`crate::deps`], [`crate::reconcile`]), rounded by
@@ -19,6 +20,7 @@
 //! - Recorded: each pack is a row of `export_packs` with a digest of its numbers; the summary
 //!   says what changed since the latest pack of an earlier month (see [`diff`]).
 
+pub mod ai_systems;
 pub mod csv_files;
 pub mod data;
 pub mod diff;
@@ -46,7 +48,7 @@ pub const SUMMARY: &str = "summary.md";
 pub const REPORT: &str = "report.html";
 
 /// Every file of a pack but the manifest, in the order the manifest lists them.
-pub const FILES: [&str; 7] = [
+pub const FILES: [&str; 8] = [
     SUMMARY,
     REPORT,
     focus_files::CSV,
@@ -54,6 +56,7 @@ pub const FILES: [&str; 7] = [
     csv_files::USE_CASES,
     csv_files::GATES,
     csv_files::DEPENDENCIES,
+    ai_systems::NAME,
 ];
 
 #[derive(Debug, thiserror::Error)]
@@ -205,6 +208,7 @@ pub fn write_pack(
                 (csv_files::USE_CASES, csv_files::use_cases(&data)),
                 (csv_files::GATES, csv_files::gates(&data)),
                 (csv_files::DEPENDENCIES, csv_files::dependencies(&data)),
+                (ai_systems::NAME, ai_systems::csv(&data)),
             ])
         },
     )?;

@@ -78,6 +78,8 @@ queries! {
     PRICES_SELECT = "prices/select.sql";
     // The business-review pack.
     EXPORT_FOCUS = "export/focus.sql";
+    EXPORT_AI_SYSTEMS_BILL = "export/ai_systems_bill.sql";
+    EXPORT_AI_SYSTEMS_GATEWAY = "export/ai_systems_gateway.sql";
     EXPORT_FRESHNESS = "export/freshness.sql";
     EXPORT_PACK_INSERT = "export/pack_insert.sql";
     EXPORT_PACK_PREVIOUS = "export/pack_previous.sql";

@@ -1,6 +1,7 @@
 //! Integration tests, one binary (linking DuckDB once): real DuckDB files in temp dirs and the
 //! real `tollgate` binary.
 
+mod ai_systems;
 mod alloc;
 mod categories;
 mod cli;
