@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use super::csv_files::pct;
 use super::data::PackData;
 use crate::deps::DepClass;
+use crate::forecast::Forecast;
 use crate::money::usd;
 
 /// Which chart goes where (report.html only).
@@ -106,6 +107,30 @@ pub(crate) fn change(now: Decimal, before: Option<Decimal>) -> String {
 
 pub(crate) fn or_dash(v: Option<String>) -> String {
     v.unwrap_or_else(|| "-".to_string())
+}
+
+/// The back-test sentence of a forecast.
+pub(crate) fn backtest(f: &Forecast) -> String {
+    f.backtest_mape
+        .map(|m| format!("{:.1}%", m * 100.0))
+        .unwrap_or_else(|| "n/a (under 7 months of history)".into())
+}
+
+/// Each target, the month the forecast median first reaches it, and P(over in December).
+pub(crate) fn targets_table(f: &Forecast, year: i32) -> Block {
+    let rows = f
+        .targets
+        .iter()
+        .map(|t| {
+            vec![
+                usd(t.usd),
+                or_dash(t.month_p50.map(|m| m.to_string())),
+                format!("{:.1}%", t.probability_by_year_end * 100.0),
+            ]
+        })
+        .collect();
+    let p_head = format!("P(over in Dec {year})");
+    table(&["Target", "Median crosses", &p_head], rows, false)
 }
 
 pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
@@ -349,9 +374,7 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
     b.push(Block::Para(format!(
         "Method {}; one-step back-test error {}. Median (p50) with the 80% interval (p10-p90).",
         f.method,
-        f.backtest_mape
-            .map(|m| format!("{:.1}%", m * 100.0))
-            .unwrap_or_else(|| "n/a (under 7 months of history)".into())
+        backtest(f)
     )));
     if !f.forecast.is_empty() {
         let rows = f
@@ -361,20 +384,7 @@ pub fn build(d: &PackData, files: &[&str]) -> Vec<Block> {
             .collect();
         b.push(table(&["Month", "p10", "p50", "p90"], rows, false));
     }
-    let year = d.as_of.year();
-    let rows = f
-        .targets
-        .iter()
-        .map(|t| {
-            vec![
-                usd(t.usd),
-                or_dash(t.month_p50.map(|m| m.to_string())),
-                format!("{:.1}%", t.probability_by_year_end * 100.0),
-            ]
-        })
-        .collect();
-    let p_head = format!("P(over in Dec {year})");
-    b.push(table(&["Target", "Median crosses", &p_head], rows, false));
+    b.push(targets_table(f, d.as_of.year()));
 
     b.push(Block::Heading("Dependencies by class".into()));
     let deps = &d.deps;

@@ -7,7 +7,7 @@ use chrono::Datelike;
 
 use super::data::QuarterData;
 use crate::export::csv_files::pct;
-use crate::export::doc::{change, or_dash, table, Block, Chart};
+use crate::export::doc::{backtest, change, or_dash, table, targets_table, Block, Chart};
 use crate::money::usd;
 
 fn month_span(d: &QuarterData) -> String {
@@ -187,24 +187,10 @@ pub fn build(d: &QuarterData, files: &[&str]) -> Vec<Block> {
     b.push(Block::Para(format!(
         "Method {}; one-step back-test error {}. The month the forecast median first reaches each target, and the probability that December {} is over it.",
         f.method,
-        f.backtest_mape
-            .map(|m| format!("{:.1}%", m * 100.0))
-            .unwrap_or_else(|| "n/a (under 7 months of history)".into()),
+        backtest(f),
         d.as_of.year()
     )));
-    let rows = f
-        .targets
-        .iter()
-        .map(|t| {
-            vec![
-                usd(t.usd),
-                or_dash(t.month_p50.map(|m| m.to_string())),
-                format!("{:.1}%", t.probability_by_year_end * 100.0),
-            ]
-        })
-        .collect();
-    let p_head = format!("P(over in Dec {})", d.as_of.year());
-    b.push(table(&["Target", "Median crosses", &p_head], rows, false));
+    b.push(targets_table(f, d.as_of.year()));
 
     b.push(Block::Heading(format!("Gate decisions in {q}")));
     if d.decisions.is_empty() {
