@@ -81,5 +81,9 @@ queries! {
     // The gateway's request records (not the ledger): staging, idempotent insert, daily rollup.
     GATEWAY_DAILY_REBUILD = "gateway/daily_rebuild.sql";
     GATEWAY_INSERT_NEW = "gateway/insert_new.sql";
+    GATEWAY_RUN_INSERT = "gateway/run_insert.sql";
+    GATEWAY_SPOOL_OFFSET_DELETE = "gateway/spool_offset_delete.sql";
+    GATEWAY_SPOOL_OFFSET_INSERT = "gateway/spool_offset_insert.sql";
+    GATEWAY_SPOOL_OFFSETS = "gateway/spool_offsets.sql";
     GATEWAY_STAGING = "gateway/staging.sql";
 }
