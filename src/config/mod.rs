@@ -203,8 +203,9 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
     }
     for (i, r) in c.rules.iter().enumerate() {
         let at = |needle: &str| locate(text, "rules", i, needle);
+        // With split_by = "gateway", use_case is the fallback, not a form of its own.
         let forms = [
-            r.use_case.is_some(),
+            r.use_case.is_some() && r.split_by != Some(SplitBy::Gateway),
             r.split.is_some(),
             r.split_by.is_some(),
         ]

@@ -220,11 +220,16 @@ pub struct RuleMatch {
 pub enum SplitBy {
     Tokens,
     Requests,
+    /// Each day by the use cases' gateway-captured cost for the same provider and model (and
+    /// key, where a record's key_hint matches the bill's key); `use_case` is the fallback for
+    /// days without gateway data (else unallocated).
+    Gateway,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
+    /// The one use case; with `split_by = "gateway"`, the fallback for days without gateway data.
     pub use_case: Option<String>,
     pub split: Option<BTreeMap<String, Decimal>>,
     pub split_by: Option<SplitBy>,

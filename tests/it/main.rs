@@ -2,6 +2,7 @@
 //! real `tollgate` binary.
 
 mod alloc;
+mod alloc_gateway;
 mod categories;
 mod cli;
 mod cli_hygiene;
