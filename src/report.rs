@@ -25,6 +25,30 @@ pub struct MonthReport {
     #[serde(serialize_with = "serialize_usd")]
     pub unallocated: Decimal,
     pub unpriced_tokens: i64,
+    /// What rules with `split_by = "gateway"` did this month; absent when none applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub gateway_split: Option<GatewaySplit>,
+}
+
+/// The month's cost under `split_by = "gateway"` rules: how much was split by gateway-captured
+/// cost shares and over how many days, and where the days without gateway data went (the
+/// rule's fallback use case, else `unallocated`).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct GatewaySplit {
+    #[serde(serialize_with = "serialize_usd")]
+    pub split_usd: Decimal,
+    pub split_days: i64,
+    #[serde(serialize_with = "serialize_usd")]
+    pub fallback_usd: Decimal,
+    pub fallback_days: i64,
+    pub fallback_to: Vec<FallbackCost>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct FallbackCost {
+    pub use_case: String,
+    #[serde(serialize_with = "serialize_usd")]
+    pub cost: Decimal,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -236,7 +260,56 @@ pub fn month_report(
         by_use_case,
         unallocated,
         unpriced_tokens: i64::try_from(alloc.unpriced_tokens.trunc()).unwrap_or(0),
+        gateway_split: gateway_split(store, month)?,
     })
+}
+
+/// [`GatewaySplit`] of `month` (the allocation must be current). Amounts in cents.
+fn gateway_split(store: &Store, month: Month) -> Result<Option<GatewaySplit>, StoreError> {
+    let mut stmt = store
+        .conn()
+        .prepare_cached(queries::GATEWAY_SPLIT_OVER_DAYS)?;
+    let rows = stmt.query_map(params![month.first_day(), month.next().first_day()], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, Decimal>(3)?,
+        ))
+    })?;
+    let mut out: Option<GatewaySplit> = None;
+    let mut days: HashMap<String, i64> = HashMap::new();
+    for row in rows {
+        let (basis, use_case, n, cost) = row?;
+        let g = out.get_or_insert_with(|| GatewaySplit {
+            split_usd: Decimal::ZERO,
+            split_days: 0,
+            fallback_usd: Decimal::ZERO,
+            fallback_days: 0,
+            fallback_to: Vec::new(),
+        });
+        let d = days.entry(basis.clone()).or_default();
+        *d = (*d).max(n);
+        if basis == crate::alloc::GATEWAY_FALLBACK {
+            g.fallback_usd += cost;
+            g.fallback_to.push(FallbackCost { use_case, cost });
+        } else {
+            g.split_usd += cost;
+        }
+    }
+    Ok(out.map(|mut g| {
+        g.split_days = days.get(crate::alloc::GATEWAY_SPLIT).copied().unwrap_or(0);
+        g.fallback_days = days
+            .get(crate::alloc::GATEWAY_FALLBACK)
+            .copied()
+            .unwrap_or(0);
+        g.split_usd = money::cents(g.split_usd);
+        g.fallback_usd = money::cents(g.fallback_usd);
+        for f in &mut g.fallback_to {
+            f.cost = money::cents(f.cost);
+        }
+        g
+    }))
 }
 
 /// The month `report` shows by default: the latest complete month before `today`'s, if the

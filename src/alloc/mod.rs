@@ -8,6 +8,7 @@
 //! the table is rebuilt from the config each time.
 
 mod category;
+mod gateway;
 mod rules;
 
 use std::collections::{BTreeMap, HashMap};
@@ -19,7 +20,10 @@ use crate::config::{Category, Config, SplitBy};
 use crate::store::{queries, Store, StoreError};
 
 pub use category::default_category;
-pub use rules::{allocate, exact_shares, matches, unallocated, Allocation, Share};
+pub use gateway::{
+    key_matches, model_matches, GatewayDim, FALLBACK as GATEWAY_FALLBACK, SPLIT as GATEWAY_SPLIT,
+};
+pub use rules::{allocate, exact_shares, exact_shares_of, matches, unallocated, Allocation, Share};
 
 /// The attributes of ledger rows that rules and categories look at.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -43,14 +47,17 @@ pub struct Dimension {
     pub sku_price_details: Option<String>,
 }
 
-/// One row of `dim_alloc`: `month` None applies to every month.
+/// One row of `dim_alloc`: `month` None applies to every month, `day` None to every day.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DimAlloc {
     pub dim_key: String,
     pub month: Option<String>,
+    pub day: Option<chrono::NaiveDate>,
     pub use_case: Option<String>,
     pub share: Decimal,
     pub category: Category,
+    /// Day rows of a `split_by = "gateway"` rule: `split` or `fallback`.
+    pub gateway_basis: Option<&'static str>,
 }
 
 /// A fingerprint of what allocation depends on in the config.
@@ -67,7 +74,9 @@ impl Store {
     /// Rebuilds `dim_alloc` (and the `ledger_alloc` view) from the ledger's dimensions and
     /// `config`. Rules that split by usage are weighed per month by the tokens or requests
     /// the fixed rules gave each listed use case; a month with no such usage leaves the
-    /// shared cost unallocated (shown, never guessed).
+    /// shared cost unallocated (shown, never guessed). Rules that split by gateway data are
+    /// weighed per day by the gateway-captured cost (`gateway.rs`); the request table is part
+    /// of the store's generation (a gateway sync bumps it), so this rebuilds after one.
     pub fn refresh_allocation(&self, config: &Config) -> Result<usize, StoreError> {
         // Rebuilt only when the ledger or the config changed since the last build.
         let key = (self.generation(), fingerprint(config));
@@ -105,26 +114,40 @@ impl Store {
         let dims = self.dimensions()?;
         let mut fixed = Vec::new();
         let mut by_usage = Vec::new();
+        let mut by_gateway = Vec::new();
         for d in &dims {
             let category = category::category(config, d);
             match allocate(config, d) {
                 Allocation::Fixed(shares) => fixed.extend(shares.into_iter().map(|s| DimAlloc {
                     dim_key: d.dim_key.clone(),
                     month: None,
+                    day: None,
                     use_case: s.use_case,
                     share: s.share,
                     category,
+                    gateway_basis: None,
                 })),
                 Allocation::ByUsage { by, use_cases } => {
                     by_usage.push((d.dim_key.clone(), category, by, use_cases))
                 }
+                Allocation::ByGateway {
+                    use_cases,
+                    fallback,
+                } => by_gateway.push(GatewayDim {
+                    dim: d.clone(),
+                    category,
+                    use_cases,
+                    fallback,
+                }),
             }
         }
         self.conn().execute_batch(queries::DIM_ALLOC)?;
         self.append_dim_alloc(&fixed)?;
         let weighted = self.usage_weighted(&by_usage)?;
         self.append_dim_alloc(&weighted)?;
-        Ok(fixed.len() + weighted.len())
+        let daily = self.gateway_weighted(&by_gateway)?;
+        self.append_dim_alloc(&daily)?;
+        Ok(fixed.len() + weighted.len() + daily.len())
     }
 
     fn append_dim_alloc(&self, rows: &[DimAlloc]) -> Result<(), StoreError> {
@@ -135,15 +158,17 @@ impl Store {
             app.append_row(params![
                 r.dim_key,
                 r.month,
+                r.day,
                 r.use_case,
                 r.share.to_string(),
-                r.category.as_str()
+                r.category.as_str(),
+                r.gateway_basis
             ])?;
         }
         app.flush()?;
         drop(app);
         c.execute_batch(
-            "INSERT INTO dim_alloc SELECT x_DimKey, month, use_case, CAST(share AS DECIMAL(7, 6)), category FROM dim_alloc_stage",
+            "INSERT INTO dim_alloc SELECT x_DimKey, month, day, use_case, CAST(share AS DECIMAL(7, 6)), category, gateway_basis FROM dim_alloc_stage",
         )?;
         Ok(())
     }
@@ -208,9 +233,11 @@ impl Store {
             out.extend(exact_shares(&w).into_iter().map(|s| DimAlloc {
                 dim_key: key.clone(),
                 month: Some(month.clone()),
+                day: None,
                 use_case: s.use_case,
                 share: s.share,
                 category: *category,
+                gateway_basis: None,
             }));
         }
         c.execute_batch("DROP TABLE weighted_dims")?;

@@ -21,6 +21,13 @@ pub enum Allocation {
     Fixed(Vec<Share>),
     /// Shares by each listed use case's tokens or requests in the same month (split_by).
     ByUsage { by: SplitBy, use_cases: Vec<String> },
+    /// Shares by each use case's gateway-captured cost each day (`split_by = "gateway"`):
+    /// `use_cases` (when listed) are the ones that can receive a share, `fallback` takes the
+    /// days without gateway data (None: unallocated).
+    ByGateway {
+        use_cases: Option<Vec<String>>,
+        fallback: Option<String>,
+    },
 }
 
 /// The first matching rule's allocation of a dimension; unallocated when none matches.
@@ -39,6 +46,12 @@ pub fn unallocated() -> Vec<Share> {
 }
 
 fn allocation_of(rule: &Rule, config: &Config) -> Allocation {
+    if rule.split_by == Some(SplitBy::Gateway) {
+        return Allocation::ByGateway {
+            use_cases: rule.use_cases.clone(),
+            fallback: rule.use_case.clone(),
+        };
+    }
     if let Some(u) = &rule.use_case {
         return Allocation::Fixed(vec![Share {
             use_case: Some(u.clone()),
@@ -60,12 +73,17 @@ fn allocation_of(rule: &Rule, config: &Config) -> Allocation {
 
 /// Normalises weights to shares at 6 decimals; the last takes the remainder so they sum to 1.
 pub fn exact_shares(weights: &BTreeMap<String, Decimal>) -> Vec<Share> {
+    let weights: BTreeMap<Option<String>, Decimal> =
+        weights.iter().map(|(u, w)| (Some(u.clone()), *w)).collect();
+    exact_shares_of(&weights)
+}
+
+/// [`exact_shares`] where a weight may belong to no use case (`None`: unallocated). No weight
+/// above zero: all of it unallocated.
+pub fn exact_shares_of(weights: &BTreeMap<Option<String>, Decimal>) -> Vec<Share> {
     let total: Decimal = weights.values().copied().sum();
     if weights.is_empty() || total <= Decimal::ZERO {
-        return vec![Share {
-            use_case: None,
-            share: Decimal::ONE,
-        }];
+        return unallocated();
     }
     let mut left = Decimal::ONE;
     let n = weights.len();
@@ -80,7 +98,7 @@ pub fn exact_shares(weights: &BTreeMap<String, Decimal>) -> Vec<Share> {
             };
             left -= s;
             Share {
-                use_case: Some(u.clone()),
+                use_case: u.clone(),
                 share: s,
             }
         })

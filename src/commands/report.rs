@@ -74,6 +74,29 @@ pub fn render_table(r: &MonthReport) -> String {
         usd(r.unallocated),
         pct(r.unallocated, r.total),
     );
+    if let Some(g) = &r.gateway_split {
+        s.push_str(&format!(
+            "\n  split by gateway: {} over {} day{} by each use case's gateway-captured cost",
+            usd(g.split_usd),
+            g.split_days,
+            if g.split_days == 1 { "" } else { "s" }
+        ));
+        if g.fallback_days > 0 {
+            let to: Vec<String> = g
+                .fallback_to
+                .iter()
+                .map(|f| format!("{} {}", f.use_case, usd(f.cost)))
+                .collect();
+            s.push_str(&format!(
+                "; {} on {} day{} without gateway data went to the rules' fallback ({})",
+                usd(g.fallback_usd),
+                g.fallback_days,
+                if g.fallback_days == 1 { "" } else { "s" },
+                to.join(", ")
+            ));
+        }
+        s.push('\n');
+    }
     if r.unpriced_tokens > 0 {
         s.push_str(&format!(
             "\n  unpriced: {} tokens have no known price and are not in the totals\n",

@@ -196,6 +196,7 @@ mod tests {
                 .collect(),
             unallocated: rust_decimal::Decimal::ZERO,
             unpriced_tokens: 0,
+            gateway_split: None,
         }
     }
 

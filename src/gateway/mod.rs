@@ -28,3 +28,23 @@
 pub const REQUESTS_TABLE: &str = "gateway_requests";
 /// The daily rollup of the request records.
 pub const DAILY_TABLE: &str = "gateway_daily";
+
+pub mod ingest;
+pub mod record;
+pub mod spool;
+
+use std::path::PathBuf;
+
+use crate::config::{ProxyConfig, SourceConfig};
+
+/// The spool dirs a gateway source reads: its `path` (one dir or a list, one per proxy
+/// instance), else the proxy's `spool_dir` (as `tollgate proxy` resolves it).
+pub fn spool_dirs(source: &SourceConfig, proxy: &ProxyConfig) -> Vec<PathBuf> {
+    match &source.path {
+        Some(p) => p.all().into_iter().map(PathBuf::from).collect(),
+        None => vec![proxy
+            .spool_dir
+            .as_ref()
+            .map_or_else(crate::paths::default_spool_dir, PathBuf::from)],
+    }
+}

@@ -23,13 +23,16 @@ queries! {
     STAGING = "rollups/staging.sql";
     // The allocation: dim_alloc and its usage weights.
     DIM_ALLOC = "alloc/dim_alloc.sql";
+    GATEWAY_WEIGHTS = "alloc/gateway_weights.sql";
     USAGE_WEIGHTS = "alloc/usage_weights.sql";
+    WEIGHTED_DAYS = "alloc/weighted_days.sql";
     WEIGHTED_MONTHS = "alloc/weighted_months.sql";
     // Totals and allocation by grain: `*_over_days` read the daily rollup for days in [start, end); `*_over_months` whole months in [start, end); `*_per_month` every month at once; `*_per_day` one row per day.
     ALLOCATION_PER_MONTH = "report/allocation_per_month.sql";
     CATEGORIES_OVER_DAYS = "report/categories_over_days.sql";
     CATEGORIES_PER_DAY = "report/categories_per_day.sql";
     FRESHNESS = "report/freshness.sql";
+    GATEWAY_SPLIT_OVER_DAYS = "report/gateway_split_over_days.sql";
     LATEST_MONTH = "report/latest_month.sql";
     PROVIDERS_OVER_DAYS = "report/providers_over_days.sql";
     PROVIDERS_PER_MONTH = "report/providers_per_month.sql";
@@ -86,5 +89,9 @@ queries! {
     // The gateway's request records (not the ledger): staging, idempotent insert, daily rollup.
     GATEWAY_DAILY_REBUILD = "gateway/daily_rebuild.sql";
     GATEWAY_INSERT_NEW = "gateway/insert_new.sql";
+    GATEWAY_RUN_INSERT = "gateway/run_insert.sql";
+    GATEWAY_SPOOL_OFFSET_DELETE = "gateway/spool_offset_delete.sql";
+    GATEWAY_SPOOL_OFFSET_INSERT = "gateway/spool_offset_insert.sql";
+    GATEWAY_SPOOL_OFFSETS = "gateway/spool_offsets.sql";
     GATEWAY_STAGING = "gateway/staging.sql";
 }

@@ -3,6 +3,7 @@
 
 mod ai_systems;
 mod alloc;
+mod alloc_gateway;
 mod categories;
 mod cli;
 mod cli_hygiene;
@@ -32,7 +33,9 @@ mod fake_openai;
 mod fake_server;
 mod forecast;
 mod gates;
+mod gateway_ingest;
 mod gateway_rows;
+mod gateway_spool;
 mod http_messages;
 mod import_focus;
 mod import_focus_broken;
