@@ -71,7 +71,7 @@ fn inventory_lists_every_system_in_use_with_where_it_was_seen() {
     let bill = env.write("bill.csv", &csv);
     run_ok(&env, &["import", "focus", path(&bill)]);
     ingest(
-        &env.db(),
+        &env,
         &[
             Req::new("a1", "2026-10-02 10:00:00", "assistant"),
             Req::new("a2", "2026-10-20 10:00:00", "assistant"),

@@ -1,11 +1,11 @@
 //! Gateway request records for tests of what reads them (reconcile, WAU, the AI-systems
-//! inventory): staged and moved into `gateway_requests` / `gateway_daily` by the gateway
-//! ingest's own statements (`gateway/staging.sql`, `insert_new.sql`, `daily_rebuild.sql`), as
-//! `tollgate sync` of a `gateway` source does after reading the spool.
+//! inventory): written as the proxy's spool lines (the record shape of `tollgate proxy`,
+//! CONTRACTS.md) into a spool dir and ingested by the real `tollgate sync` of a `gateway`
+//! source, `gw`, which [`ingest`] adds to the test's config.
 
-use std::path::Path;
+use serde_json::json;
 
-use tollgate::store::{queries, Store};
+use crate::common::Env;
 
 /// One request record: the fields the readers look at; the rest are fixed.
 #[derive(Debug, Clone)]
@@ -37,41 +37,73 @@ impl Req {
             outcome: "ok",
         }
     }
+
+    /// The spool line `tollgate proxy` writes for this request.
+    fn line(&self) -> String {
+        let at = format!("{}Z", self.started_at.replace(' ', "T"));
+        json!({
+            "request_id": self.id,
+            "provider_request_id": format!("chatcmpl-{}", self.id),
+            "key_hint": self.key_hint,
+            "started_at": at,
+            "ended_at": at,
+            "provider": self.provider,
+            "endpoint": "/v1/chat/completions",
+            "model_requested": self.model,
+            "model": self.model,
+            "use_case": self.use_case,
+            "user": self.user,
+            "tags": {},
+            "status": if self.outcome == "refused" { 429 } else { 200 },
+            "outcome": self.outcome,
+            "stream": false,
+            "input_tokens": 100,
+            "cached_input_tokens": 0,
+            "cache_write_tokens": 0,
+            "cache_write_1h_tokens": 0,
+            "output_tokens": 20,
+            "reasoning_tokens": 0,
+            "cost_usd": self.cost,
+            "priced": self.cost.is_some(),
+            "latency_ms": 12.5,
+            "ttft_ms": null
+        })
+        .to_string()
+    }
 }
 
-/// Ingests `reqs` into the DB at `db` in one transaction.
-pub fn ingest(db: &Path, reqs: &[Req]) {
-    let store = Store::open(db).expect("open");
-    let c = store.conn();
-    c.execute_batch("BEGIN").expect("begin");
-    c.execute_batch(queries::GATEWAY_STAGING).expect("staging");
-    for (i, r) in reqs.iter().enumerate() {
-        c.execute(
-            "INSERT INTO gateway_staging VALUES (?, 'gw', NULL, ?, CAST(? AS TIMESTAMP), \
-             CAST(? AS TIMESTAMP) + INTERVAL 1 SECOND, CAST(CAST(? AS TIMESTAMP) AS DATE), ?, \
-             'chat/completions', ?, ?, ?, ?, '{}', 200, ?, false, 100, 0, 0, 0, 20, 0, \
-             CAST(? AS DECIMAL(38, 18)), ? IS NOT NULL, 12.5, NULL, 'requests-test.jsonl', ?)",
-            duckdb::params![
-                r.id,
-                r.key_hint,
-                r.started_at,
-                r.started_at,
-                r.started_at,
-                r.provider,
-                r.model,
-                r.model,
-                r.use_case,
-                r.user,
-                r.outcome,
-                r.cost,
-                r.cost,
-                i as i64 + 1
-            ],
-        )
-        .expect("stage");
+/// Writes `reqs` as a new spool file in the env's `spool/` dir and runs `tollgate sync --source
+/// gw` on the env's DB, adding the `gw` source to its `tollgate.toml` (created if absent).
+pub fn ingest(env: &Env, reqs: &[Req]) {
+    let spool = env.path("spool");
+    std::fs::create_dir_all(&spool).expect("spool dir");
+    let config = env.path("tollgate.toml");
+    let text = std::fs::read_to_string(&config).unwrap_or_default();
+    if !text.contains("[sources.gw]") {
+        let source = format!(
+            "\n[sources.gw]\nkind = \"gateway\"\npath = \"{}\"\n",
+            spool.display()
+        );
+        std::fs::write(&config, format!("{text}{source}")).expect("config");
     }
-    c.execute(queries::GATEWAY_INSERT_NEW, []).expect("insert");
-    c.execute_batch(queries::GATEWAY_DAILY_REBUILD)
-        .expect("rollup");
-    c.execute_batch("COMMIT").expect("commit");
+    let n = std::fs::read_dir(&spool).expect("spool").count();
+    let lines: String = reqs.iter().map(|r| format!("{}\n", r.line())).collect();
+    std::fs::write(spool.join(format!("requests-2026100100-t{n}.jsonl")), lines)
+        .expect("spool file");
+    let out = env
+        .cmd()
+        .arg("--config")
+        .arg(&config)
+        .arg("--db")
+        .arg(env.db())
+        .env("TOLLGATE_KEYRING", "none")
+        .args(["sync", "--source", "gw", "--json"])
+        .output()
+        .expect("sync");
+    assert!(
+        out.status.success(),
+        "sync: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

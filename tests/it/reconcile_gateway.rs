@@ -44,7 +44,7 @@ fn capture_rate_is_gateway_over_billed_and_low_below_95_percent() {
     }
 
     ingest(
-        &env.db(),
+        &env,
         &[
             req("a", "2026-10-02 09:00:00", "OpenAI", Some("4.00")),
             req("b", "2026-10-31 23:59:59", "OpenAI", Some("5.00")),
@@ -96,7 +96,7 @@ fn capture_rate_is_gateway_over_billed_and_low_below_95_percent() {
 
     // More captured traffic: 11.50 / 12.05 = 0.9544, ok; a re-ingest of the same ids adds nothing.
     ingest(
-        &env.db(),
+        &env,
         &[
             req("a", "2026-10-02 09:00:00", "OpenAI", Some("4.00")),
             req("f", "2026-10-20 10:00:00", "OpenAI", Some("2.50")),

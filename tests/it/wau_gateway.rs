@@ -97,7 +97,7 @@ fn env_with_grid() -> Env {
         ]),
     );
     run_ok(&env, &["import", "focus", path(&bill)]);
-    ingest(&env.db(), &grid());
+    ingest(&env, &grid());
     env
 }
 
