@@ -183,29 +183,6 @@ fn quarter_pack_adds_up_to_the_monthly_reports_and_the_hand_computed_sums() {
         );
     }
     assert_eq!(packs_recorded(&env.db()), 1);
-
-    // A monthly pack after it still compares with the previous monthly pack, not the board's.
-    run_ok(
-        &env,
-        &[
-            "export",
-            "--month",
-            "2026-08",
-            "--out",
-            path(&env.path("aug")),
-        ],
-    );
-    run_ok(
-        &env,
-        &[
-            "export",
-            "--month",
-            "2026-09",
-            "--out",
-            path(&env.path("sep")),
-        ],
-    );
-    assert!(read(&env.path("sep"), "summary.md").contains("Compared with the pack of 2026-08."));
 }
 
 #[test]
@@ -279,4 +256,58 @@ fn bad_quarters_name_the_problem_and_change_nothing() {
     assert!(!out.exists());
     assert_eq!(packs_recorded(&env.db()), 0);
     assert_eq!(crate::common::ledger_fingerprint(&env.db()), before);
+}
+
+/// A board pack sorts after every month of its year (`2026-Q3` > `2026-12`), so without care
+/// the next year's first monthly pack would take it for the previous business review.
+#[test]
+fn a_board_pack_is_never_the_previous_monthly_review() {
+    let env = Env::new();
+    env.write("tollgate.toml", BOT_SEARCH_CONFIG);
+    let bill = env.write(
+        "bill.csv",
+        &focus_csv(&[
+            line("10.00", "2026-08-10", "OpenAI", "proj_bot"),
+            line("20.00", "2026-12-10", "OpenAI", "proj_bot"),
+            line("30.00", "2027-01-10", "OpenAI", "proj_bot"),
+        ]),
+    );
+    let run = |args: &[&str]| {
+        env.cmd()
+            .arg("--db")
+            .arg(env.db())
+            .arg("--config")
+            .arg(env.path("tollgate.toml"))
+            .env("TOLLGATE_TODAY", "2027-02-10")
+            .args(args)
+            .assert()
+            .success();
+    };
+    run(&["import", "focus", path(&bill)]);
+    run(&[
+        "export",
+        "--month",
+        "2026-12",
+        "--out",
+        path(&env.path("dec")),
+    ]);
+    run(&[
+        "export",
+        "--quarter",
+        "2026-Q3",
+        "--out",
+        path(&env.path("q3")),
+    ]);
+    run(&[
+        "export",
+        "--month",
+        "2027-01",
+        "--out",
+        path(&env.path("jan")),
+    ]);
+    let summary = read(&env.path("jan"), "summary.md");
+    assert!(
+        summary.contains("Compared with the pack of 2026-12."),
+        "{summary}"
+    );
 }
