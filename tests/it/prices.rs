@@ -463,6 +463,22 @@ fn usage_row(u: &Usage<'_>) -> LedgerRow {
 /// Anthropic claude-sonnet-5-5 cached 10M on Oct 6 x $0.20 = 2.00, 10M on Oct 7 x $0.10 = 1.00,
 ///         input 1M x $2 = 2.00 -> 5.00; billed 6.00 (the cut not applied): +1.00 = 16.67%
 ///         -> mismatch. Its cache writes have no price: 100,000 tokens, $0.25 billed, unpriced.
+/// `tollgate reconcile ARGS --db` on the env's DB: its stdout.
+pub(crate) fn reconcile_out(env: &Env, args: &[&str]) -> String {
+    let out = env
+        .cmd()
+        .arg("reconcile")
+        .args(args)
+        .arg("--db")
+        .arg(env.db())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(out).expect("utf-8")
+}
+
 pub(crate) fn reconcile_fixture(env: &Env) -> Store {
     let store = open(env);
     let openai = [
@@ -616,16 +632,8 @@ fn reconcile_compares_billed_with_usage_x_price_in_force() {
 fn reconcile_json_contract_through_the_binary() {
     let env = Env::new();
     drop(reconcile_fixture(&env));
-    let out = env
-        .cmd()
-        .args(["reconcile", "--month", "2026-10", "--json", "--db"])
-        .arg(env.db())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).expect("json");
+    let v: Value = serde_json::from_str(&reconcile_out(&env, &["--month", "2026-10", "--json"]))
+        .expect("json");
     assert_eq!(v["month"], "2026-10");
     let p = &v["providers"][1];
     assert_eq!(p["provider"], "OpenAI");
@@ -640,16 +648,7 @@ fn reconcile_json_contract_through_the_binary() {
     assert_eq!(v["providers"][0]["status"], "mismatch");
 
     // The table says the same, and names the unpriced model.
-    let table = env
-        .cmd()
-        .args(["reconcile", "--month", "2026-10", "--db"])
-        .arg(env.db())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let text = String::from_utf8_lossy(&table);
+    let text = reconcile_out(&env, &["--month", "2026-10"]);
     assert!(
         text.contains("mismatch") && text.contains("$12.05") && text.contains("gpt-5.5-mini"),
         "{text}"

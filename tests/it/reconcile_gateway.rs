@@ -6,19 +6,10 @@ use serde_json::Value;
 
 use crate::common::Env;
 use crate::gateway_rows::{ingest, Req};
-use crate::prices::reconcile_fixture;
+use crate::prices::{reconcile_fixture, reconcile_out};
 
 fn reconcile_json(env: &Env, month: &str) -> Value {
-    let out = env
-        .cmd()
-        .args(["reconcile", "--month", month, "--json", "--db"])
-        .arg(env.db())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    serde_json::from_slice(&out).expect("json")
+    serde_json::from_str(&reconcile_out(env, &["--month", month, "--json"])).expect("json")
 }
 
 fn req(id: &str, at: &str, provider: &'static str, cost: Option<&'static str>) -> Req {
@@ -66,16 +57,7 @@ fn capture_rate_is_gateway_over_billed_and_low_below_95_percent() {
     assert_eq!(anthropic["capture_rate"].to_string(), "0.5000");
     assert_eq!(anthropic["status"], "mismatch");
 
-    let table = env
-        .cmd()
-        .args(["reconcile", "--month", "2026-10", "--db"])
-        .arg(env.db())
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let table = String::from_utf8(table).expect("utf-8");
+    let table = reconcile_out(&env, &["--month", "2026-10"]);
     let row = table
         .lines()
         .find(|l| l.trim_start().starts_with("OpenAI"))
