@@ -140,26 +140,17 @@ fn the_gateway_row_shows_the_last_hour_capture_and_newest_record() {
     insta::assert_snapshot!(draw(&app, 120, 40));
 }
 
-/// `tollgate requests` on the same DB: each day and use case, and the total.
+/// `tollgate requests ARGS --json` on the same DB and config.
 fn requests_json(dir: &TempDir, args: &[&str]) -> serde_json::Value {
-    let env = super::common::Env::new();
-    let out = env
-        .cmd()
-        .arg("--db")
-        .arg(dir.path().join("t.duckdb"))
-        .arg("--config")
-        .arg(dir.path().join("t.toml"))
-        .arg("requests")
-        .args(args)
-        .arg("--json")
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
+    let config = dir.path().join("t.toml");
+    let mut all = vec!["--config", config.to_str().expect("path"), "requests"];
+    all.extend(args);
+    all.push("--json");
+    super::cockpit_gates::cli_json(
+        &super::common::Env::new(),
+        &dir.path().join("t.duckdb"),
+        &all,
+    )
 }
 
 fn closed_store(dir: &TempDir) {
