@@ -49,6 +49,8 @@ pub enum Command {
     Forecast(crate::commands::forecast::ForecastArgs),
     /// Days whose spend jumped, per use case, split into volume, price and mix
     Spikes(crate::commands::spikes::SpikesArgs),
+    /// The gateway's requests per day and use case: requests, users, tokens, captured cost, refused
+    Requests(crate::commands::requests::RequestsArgs),
     /// AI dependencies (use case x provider x item): 30-day spend, reviews, waste candidates
     Deps {
         #[command(subcommand)]

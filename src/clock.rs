@@ -30,3 +30,14 @@ pub fn as_of(store: &Store) -> anyhow::Result<NaiveDate> {
     }
     Ok(chrono::Utc::now().date_naive())
 }
+
+/// "Now" for views of `today` (live figures such as the last hour's requests): the UTC clock
+/// when `today` is the real date, else the end of `today` (a pinned or demo date).
+pub fn now_on(today: NaiveDate) -> chrono::NaiveDateTime {
+    let now = chrono::Utc::now().naive_utc();
+    if now.date() == today {
+        now
+    } else {
+        today.and_time(chrono::NaiveTime::MIN) + chrono::Duration::days(1)
+    }
+}

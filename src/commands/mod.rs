@@ -15,6 +15,7 @@ pub mod prices;
 pub mod proxy;
 pub mod reconcile;
 mod report;
+pub mod requests;
 pub mod spikes;
 mod sync;
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Forecast(args)) => forecast::run(&cli, args),
         Some(Command::Gates(args)) => gates::run(&cli, args),
         Some(Command::Spikes(args)) => spikes::run(&cli, args),
+        Some(Command::Requests(args)) => requests::run(&cli, args),
         Some(Command::Deps { cmd }) => deps::run(&cli, cmd),
         Some(Command::Sync(args)) => sync::run_cmd(&cli, args),
         Some(Command::Export(args)) => export::run(&cli, args),

@@ -31,7 +31,9 @@ pub const DAILY_TABLE: &str = "gateway_daily";
 
 pub mod ingest;
 pub mod record;
+pub mod requests;
 pub mod spool;
+pub mod status;
 
 use std::path::PathBuf;
 

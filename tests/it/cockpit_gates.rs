@@ -549,7 +549,7 @@ fn demo_db(env: &Env) -> std::path::PathBuf {
 }
 
 /// `tollgate --db DB ARGS`, which must succeed, its stdout parsed as JSON.
-fn cli_json(env: &Env, db: &std::path::Path, args: &[&str]) -> Value {
+pub fn cli_json(env: &Env, db: &std::path::Path, args: &[&str]) -> Value {
     let out = env
         .cmd()
         .arg("--db")

@@ -57,11 +57,12 @@ fn new_app(today: NaiveDate) -> App {
 }
 
 fn sources_data(store: &Store, config: &Config, today: NaiveDate) -> sources::Data {
-    sources::load(store, config, &sources::Query { today }).expect("load sources")
+    let now = tollgate::clock::now_on(today);
+    sources::load(store, config, &sources::Query { today, now }).expect("load sources")
 }
 
 /// An App on the Sources tab with `data` loaded (the load request it makes is answered).
-fn app_on_sources(data: sources::Data, today: NaiveDate) -> App {
+pub fn app_on_sources(data: sources::Data, today: NaiveDate) -> App {
     let mut app = new_app(today);
     app.update(Action::Resize(120, 40));
     let effects = app.update(Action::SelectTab(6));
@@ -73,7 +74,7 @@ fn app_on_sources(data: sources::Data, today: NaiveDate) -> App {
     app
 }
 
-fn draw(app: &App, width: u16, height: u16) -> String {
+pub fn draw(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal
         .draw(|frame| tollgate::tui::render(frame, app))
@@ -81,7 +82,7 @@ fn draw(app: &App, width: u16, height: u16) -> String {
     terminal.backend().to_string()
 }
 
-fn row<'a>(data: &'a sources::Data, name: &str) -> &'a SourceRow {
+pub fn row<'a>(data: &'a sources::Data, name: &str) -> &'a SourceRow {
     data.sources
         .iter()
         .find(|s| s.name == name)

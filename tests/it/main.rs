@@ -13,6 +13,7 @@ mod cockpit_e2e;
 mod cockpit_export;
 mod cockpit_forecast;
 mod cockpit_gates;
+mod cockpit_gateway;
 mod cockpit_sources;
 mod cockpit_use_cases;
 mod common;

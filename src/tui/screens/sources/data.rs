@@ -1,9 +1,11 @@
 //! What the Sources tab shows, loaded on the DB actor's thread: per source the latest ingest
-//! run and what the ledger holds, from the same store queries `tollgate doctor` prints.
+//! run and what the ledger holds, from the same store queries `tollgate doctor` prints; for a
+//! gateway source, its live figures (`gateway::status`) instead of ledger rows.
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Duration, NaiveDate, NaiveDateTime};
 
 use crate::config::{Config, SourceKind};
+use crate::gateway::status::{source_status, GatewayStatus};
 use crate::store::runs::IngestRun;
 use crate::store::Store;
 
@@ -14,6 +16,8 @@ pub const STALE_AFTER_DAYS: i64 = 2;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Query {
     pub today: NaiveDate,
+    /// For the gateway's last hour (`clock::now_on(today)`).
+    pub now: NaiveDateTime,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -35,6 +39,8 @@ pub struct SourceRow {
     pub data_through: Option<NaiveDate>,
     /// Whole days from `data_through` to "today" (0: data through today).
     pub days_behind: Option<i64>,
+    /// A gateway source's figures (its `rows` and `data_through` are its request records').
+    pub gateway: Option<GatewayStatus>,
 }
 
 impl SourceRow {
@@ -75,20 +81,30 @@ pub fn load(store: &Store, config: &Config, query: &Query) -> anyhow::Result<Dat
             names.push(name.clone());
         }
     }
-    let sources = names
-        .into_iter()
-        .map(|name| {
-            let span = spans.iter().find(|s| s.source == name);
-            let data_through = span.map(|s| (s.data_end - Duration::seconds(1)).date());
-            SourceRow {
-                kind: config.sources.get(&name).map(|s| s.kind),
-                last_run: runs.iter().find(|r| r.source == name).cloned(),
-                rows: span.map_or(0, |s| s.rows),
-                days_behind: data_through.map(|d| (query.today - d).num_days().max(0)),
-                data_through,
-                name,
-            }
-        })
-        .collect();
+    let mut sources = Vec::new();
+    for name in names {
+        let kind = config.sources.get(&name).map(|s| s.kind);
+        let gateway = match kind {
+            Some(SourceKind::Gateway) => Some(source_status(store, &name, query.now)?),
+            _ => None,
+        };
+        let span = spans.iter().find(|s| s.source == name);
+        let (rows, data_through) = match &gateway {
+            Some(g) => (g.records, g.newest.map(|t| t.date())),
+            None => (
+                span.map_or(0, |s| s.rows),
+                span.map(|s| (s.data_end - Duration::seconds(1)).date()),
+            ),
+        };
+        sources.push(SourceRow {
+            kind,
+            last_run: runs.iter().find(|r| r.source == name).cloned(),
+            rows,
+            days_behind: data_through.map(|d| (query.today - d).num_days().max(0)),
+            data_through,
+            gateway,
+            name,
+        });
+    }
     Ok(Data { sources })
 }

@@ -32,7 +32,10 @@ impl Default for State {
 impl State {
     /// What the DB actor should load for this tab as it stands.
     pub fn query(&self, ctx: &Ctx<'_>) -> Query {
-        Query { today: ctx.today }
+        Query {
+            today: ctx.today,
+            now: crate::clock::now_on(ctx.today),
+        }
     }
 
     pub fn loaded(&mut self, data: Box<Data>) {

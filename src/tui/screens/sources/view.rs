@@ -8,8 +8,12 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, StatefulWidget, Table, TableState, Widget, Wrap};
 
+use rust_decimal::Decimal;
+
 use super::data::SourceRow;
 use crate::fmt::thousands;
+use crate::gateway::status::GatewayStatus;
+use crate::money::usd;
 use crate::tui::app::App;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::panel;
@@ -165,6 +169,38 @@ pub fn render(app: &App, area: Rect, buf: &mut Buffer) {
     render_detail(app, state.selected_source(), detail_area, buf);
 }
 
+/// `12 requests in the last hour · 1 refused · 3,400 records, newest 2026-12-05 12:14 UTC`.
+fn gateway_line(g: &GatewayStatus) -> String {
+    let newest = g.newest.map_or_else(
+        || "no records yet".to_string(),
+        |t| format!("newest {} UTC", t.format("%Y-%m-%d %H:%M")),
+    );
+    format!(
+        "{} request{} in the last hour · {} refused · {} records, {newest}",
+        thousands(g.requests_last_hour),
+        if g.requests_last_hour == 1 { "" } else { "s" },
+        thousands(g.refused_last_hour),
+        thousands(g.records)
+    )
+}
+
+/// `87.3% of the month's bill ($12.40 of $14.20 through 2026-12-04)`, or `—` without a bill.
+fn capture_line(g: &GatewayStatus) -> String {
+    match &g.capture {
+        Some(c) => format!(
+            "{} of the month's bill ({} captured of {} billed through {})",
+            c.rate.map_or_else(
+                || "—".to_string(),
+                |r| format!("{:.1}%", r * Decimal::ONE_HUNDRED)
+            ),
+            usd(c.captured_usd),
+            usd(c.billed_usd),
+            c.billed_through
+        ),
+        None => "— (no bill for the gateway's providers this month yet)".to_string(),
+    }
+}
+
 fn app_configured(data: &super::data::Data) -> usize {
     data.sources.iter().filter(|s| s.kind.is_some()).count()
 }
@@ -270,32 +306,45 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
             Span::styled("never synced or imported", theme.muted()),
         ])),
     }
+    if let Some(g) = &s.gateway {
+        lines.push(Line::from(vec![
+            label("gateway"),
+            Span::styled(gateway_line(g), theme.text()),
+        ]));
+        lines.push(Line::from(vec![
+            label("capture"),
+            Span::styled(capture_line(g), theme.text()),
+        ]));
+    }
     let freshness = match (s.data_through, s.days_behind) {
+        _ if s.gateway.is_some() => None,
         (Some(d), Some(_)) => {
             let stale = if s.stale() {
                 " ⚠ stale: sync or import"
             } else {
                 ""
             };
-            format!(
+            Some(format!(
                 "{} rows, data through {d} ({} behind){stale}",
                 thousands(s.rows),
                 behind(s).trim_end_matches(" ⚠ stale")
-            )
+            ))
         }
-        _ => "no rows in the ledger".to_string(),
+        _ => Some("no rows in the ledger".to_string()),
     };
-    lines.push(Line::from(vec![
-        label("ledger"),
-        Span::styled(
-            freshness,
-            if s.stale() {
-                theme.budget_warn()
-            } else {
-                theme.text()
-            },
-        ),
-    ]));
+    if let Some(freshness) = freshness {
+        lines.push(Line::from(vec![
+            label("ledger"),
+            Span::styled(
+                freshness,
+                if s.stale() {
+                    theme.budget_warn()
+                } else {
+                    theme.text()
+                },
+            ),
+        ]));
+    }
     if let Some(e) = s.last_error() {
         lines.push(Line::from(vec![
             label("last error"),

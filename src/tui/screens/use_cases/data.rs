@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use super::sql;
 use crate::config::{Config, MetricLabel};
 use crate::deps::UNALLOCATED;
+use crate::gateway::requests::{self, RequestTotal};
 use crate::money::{cents, cents_summing_to};
 use crate::month::Month;
 use crate::overview::change_pct;
@@ -147,6 +148,9 @@ pub struct UseCaseData {
     /// Spikes of the use case in the month and in the 30 days ending today (as `tollgate
     /// spikes --use-case` lists them), oldest first, each day once.
     pub spikes: Vec<Spike>,
+    /// The gateway's requests of the use case in the month (requests, users, latency), when
+    /// it has any: `tollgate requests --use-case ID --month M --json`'s `total`.
+    pub gateway: Option<RequestTotal>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -337,6 +341,14 @@ fn load_use_case(
         .collect();
 
     let found = use_case_spikes(store, config, id, month, today)?;
+    let gateway = requests::total(
+        store,
+        &requests::Filter {
+            use_case: Some(id.to_string()),
+            since: Some(month.first_day()),
+            until: Some(month.next().first_day()),
+        },
+    )?;
     Ok(UseCaseData {
         level,
         month,
@@ -346,6 +358,7 @@ fn load_use_case(
         cost,
         slices,
         spikes: found,
+        gateway: (gateway.requests > 0).then_some(gateway),
     })
 }
 

@@ -11,6 +11,7 @@ use rust_decimal::Decimal;
 use super::data::{Data, SliceData, SpikeData, TableData, UseCaseData};
 use super::state::DrillLevel;
 use super::view::{Column, Grid};
+use crate::gateway::requests::RequestTotal;
 use crate::money::usd;
 use crate::spikes::{Spike, SpikeRule};
 use crate::tui::app::App;
@@ -41,7 +42,16 @@ pub fn info_lines(app: &App, frame: &DrillLevel, data: &Data, width: u16) -> Vec
     let width = usize::from(width);
     match data {
         Data::Table(_) => Vec::new(),
-        Data::UseCase(u) => vec![spike_summary(u, app.today, theme, width)],
+        Data::UseCase(u) => {
+            let mut lines = vec![spike_summary(u, app.today, theme, width)];
+            if let Some(g) = &u.gateway {
+                lines.push(Line::styled(
+                    fit(&gateway_summary(u, g), width),
+                    theme.text(),
+                ));
+            }
+            lines
+        }
         Data::Slice(_) => vec![Line::styled(
             fit(
                 "baseline = mean of the trailing 28 unflagged days · ⚠ spike: Enter explains it",
@@ -204,6 +214,23 @@ fn spike_summary(u: &UseCaseData, today: NaiveDate, theme: &Theme, width: usize)
         listed.join(", ")
     );
     Line::styled(fit(&text, width), theme.budget_over())
+}
+
+/// "gateway in Nov 2026: 1,234 requests · 87 users · latency p50 412 ms, p95 1,830 ms · 3 refused".
+fn gateway_summary(u: &UseCaseData, g: &RequestTotal) -> String {
+    let latency = match (g.latency_p50_ms, g.latency_p95_ms) {
+        (Some(p50), Some(p95)) => format!(" · latency p50 {p50:.0} ms, p95 {p95:.0} ms"),
+        _ => String::new(),
+    };
+    format!(
+        "gateway in {}: {} request{} · {} user{}{latency} · {} refused",
+        u.month.short_name(),
+        crate::fmt::thousands(g.requests),
+        if g.requests == 1 { "" } else { "s" },
+        crate::fmt::thousands(g.users),
+        if g.users == 1 { "" } else { "s" },
+        crate::fmt::thousands(g.refused)
+    )
 }
 
 /// "1 level shift and 2 spikes".

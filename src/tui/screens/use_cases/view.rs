@@ -29,7 +29,13 @@ pub struct Areas {
 fn info_height(frame: &DrillLevel) -> u16 {
     match frame.level {
         Level::Table { .. } => 0,
-        Level::UseCase { .. } | Level::Slice { .. } => 1,
+        // A second line for the gateway's figures when the use case has gateway requests.
+        Level::UseCase { .. } => {
+            1 + u16::from(
+                matches!(frame.data.ready().map(|d| &**d), Some(Data::UseCase(u)) if u.gateway.is_some()),
+            )
+        }
+        Level::Slice { .. } => 1,
         Level::Spike { .. } => levels::SPIKE_INFO_LINES,
     }
 }
