@@ -183,10 +183,7 @@ fn print_text(f: &Facts) {
 /// The gateway: its settings, the spool and its newest record, and where its secret lives.
 fn proxy(config: &crate::config::Config) {
     let p = &config.proxy;
-    let spool = p
-        .spool_dir
-        .as_ref()
-        .map_or_else(crate::paths::default_spool_dir, std::path::PathBuf::from);
+    let spool = crate::proxy::config::spool_dir(config);
     let workers = p
         .worker_threads
         .map_or_else(|| "all cores".to_string(), |n| n.to_string());

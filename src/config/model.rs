@@ -152,6 +152,8 @@ pub struct UseCase {
     pub outcome: Option<String>,
     pub owner: Option<String>,
     pub cost_centre: Option<String>,
+    /// A hard monthly cap the gateway enforces (USD, gateway-captured cost of the UTC month).
+    pub monthly_cap_usd: Option<Decimal>,
 }
 
 /// How a cost-per-outcome metric reads in every view and export:

@@ -11,6 +11,7 @@
 mod attribution;
 mod body;
 pub mod config;
+pub mod control;
 mod errors;
 mod handler;
 pub mod pricing;
