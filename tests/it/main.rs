@@ -37,6 +37,7 @@ mod outcomes;
 mod prices;
 mod proxy_anthropic;
 mod proxy_config;
+mod proxy_gates;
 mod proxy_harness;
 mod proxy_openai;
 mod proxy_privacy;

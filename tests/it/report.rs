@@ -315,6 +315,7 @@ fn rules_apply_retroactively() {
         outcome: None,
         owner: None,
         cost_centre: None,
+        monthly_cap_usd: None,
     });
     let after = tollgate::report::month_report(&store, &config, m).expect("r");
     assert_eq!(before.total, after.total);
