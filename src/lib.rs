@@ -13,6 +13,7 @@ pub mod export;
 pub mod fmt;
 pub mod forecast;
 pub mod gates;
+pub mod gateway;
 pub mod import;
 pub mod logging;
 pub mod money;

@@ -45,7 +45,7 @@ pub struct SourceOutcome {
 pub enum SyncError {
     #[error("no source named {0} in the config; configured: {1}")]
     UnknownSource(String, String),
-    #[error("no sources to sync: add [sources.NAME] with kind = \"openai\", \"anthropic\", \"aws\", \"gcp\", \"modal\" or \"focus\" to the config")]
+    #[error("no sources to sync: add [sources.NAME] with kind = \"openai\", \"anthropic\", \"aws\", \"gcp\", \"modal\", \"focus\" or \"gateway\" to the config")]
     NothingToSync,
     #[error(transparent)]
     Store(#[from] StoreError),
@@ -161,6 +161,10 @@ pub async fn run(
     let mut outcomes = Vec::new();
     let mut jobs = Vec::new();
     for (name, src) in chosen {
+        if src.kind == SourceKind::Gateway {
+            outcomes.push(sync_gateway(store, name, src, config, progress));
+            continue;
+        }
         if src.kind == SourceKind::Focus {
             outcomes.push(sync_focus(
                 store,
@@ -252,7 +256,7 @@ fn sync_focus(
     });
     let started = Instant::now();
     let started_at = chrono::Utc::now().naive_utc();
-    let result = match &src.path {
+    let result = match src.path.as_ref().and_then(|p| p.single()) {
         Some(path) => sources::focus::sync(store, name, path, currency),
         None => Err(format!("source {name}: a focus source needs path")),
     };
@@ -292,6 +296,39 @@ fn sync_focus(
     };
     progress(ProgressEvent::Finished(outcome.clone()));
     Ok(outcome)
+}
+
+/// A `gateway` source: the spool lines appended since the last sync (docs/ARCHITECTURE.md,
+/// "Gateway"). Its run is recorded by `gateway::ingest::sync`, failed or not.
+fn sync_gateway(
+    store: &Store,
+    name: &str,
+    src: &SourceConfig,
+    config: &Config,
+    progress: &dyn Fn(ProgressEvent),
+) -> SourceOutcome {
+    progress(ProgressEvent::Started {
+        source: name.to_string(),
+        window: None,
+    });
+    let started = Instant::now();
+    let dirs = crate::gateway::spool_dirs(src, &config.proxy);
+    let result = crate::gateway::ingest::sync(store, name, &dirs, src.path.is_some());
+    let (rows, error, note) = match result {
+        Ok(i) => (i.new_records, None, Some(i.note())),
+        Err(e) => (0, Some(e.to_string()), None),
+    };
+    let outcome = SourceOutcome {
+        source: name.to_string(),
+        window: None,
+        rows,
+        requests: 0,
+        seconds: started.elapsed().as_secs_f64(),
+        error,
+        note,
+    };
+    progress(ProgressEvent::Finished(outcome.clone()));
+    outcome
 }
 
 #[derive(Debug, Clone)]

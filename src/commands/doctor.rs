@@ -93,7 +93,7 @@ fn gather(ctx: &Context) -> anyhow::Result<Facts> {
         .sources
         .iter()
         .map(|(name, src)| {
-            let used = crate::sources::in_use::in_use(name, src);
+            let used = crate::sources::in_use::in_use(name, src, &ctx.config.config.proxy);
             SourceFacts {
                 name: name.clone(),
                 kind: src.kind.as_str(),

@@ -301,6 +301,24 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
                 format!("a {:?} source needs {m}", s.kind).to_lowercase(),
             ));
         }
+        let paths = s.path.as_ref().map(SourcePath::all).unwrap_or_default();
+        let bad_path = match s.kind {
+            SourceKind::Focus if s.path.as_ref().is_some_and(|p| p.single().is_none()) => {
+                Some("a focus source takes one path (a file, folder or glob), not a list")
+            }
+            SourceKind::Gateway if s.path.is_some() && paths.is_empty() => Some(
+                "a gateway source's path is a spool dir or a list of them; leave it out for the proxy's spool_dir",
+            ),
+            _ if paths.iter().any(|p| p.trim().is_empty()) => Some("a path must not be empty"),
+            _ => None,
+        };
+        if let Some(why) = bad_path {
+            return Err(err(
+                locate(text, "", 0, "path"),
+                format!("sources.{name}.path"),
+                why.to_string(),
+            ));
+        }
         if s.tag_values.is_some() && s.tag_key.is_none() {
             return Err(err(
                 locate(text, "", 0, "tag_values"),

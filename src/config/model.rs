@@ -59,11 +59,47 @@ impl SourceKind {
         }
     }
 
-    /// Whether `tollgate sync` pulls this kind: every API source, Modal's billing report and
-    /// FOCUS folders; gateway spools are written by `tollgate proxy` and not read by sync yet.
-    /// The one rule used by `sync`, the Sources tab and `doctor`.
+    /// Whether `tollgate sync` pulls this kind: every API source, Modal's billing report, FOCUS
+    /// folders and the gateway's spool (every kind today). The one rule used by `sync`, the
+    /// Sources tab and `doctor`.
     pub fn is_syncable(self) -> bool {
-        !matches!(self, SourceKind::Gateway)
+        match self {
+            SourceKind::Openai
+            | SourceKind::Anthropic
+            | SourceKind::Aws
+            | SourceKind::Gcp
+            | SourceKind::Modal
+            | SourceKind::Focus
+            | SourceKind::Gateway => true,
+        }
+    }
+}
+
+/// A source's `path`: one path (`path = "spool/"`) or, for a `gateway` source, a list of
+/// spool dirs, one per proxy instance (`path = ["a/", "b/"]`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(untagged)]
+pub enum SourcePath {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl SourcePath {
+    /// The path when there is exactly one.
+    pub fn single(&self) -> Option<&str> {
+        match self {
+            SourcePath::One(p) => Some(p),
+            SourcePath::Many(v) if v.len() == 1 => Some(&v[0]),
+            SourcePath::Many(_) => None,
+        }
+    }
+
+    /// Every path, in the order written.
+    pub fn all(&self) -> Vec<&str> {
+        match self {
+            SourcePath::One(p) => vec![p.as_str()],
+            SourcePath::Many(v) => v.iter().map(String::as_str).collect(),
+        }
     }
 }
 
@@ -85,7 +121,8 @@ pub struct SourceConfig {
     /// GCP: the BigQuery location of the billing dataset (`US`, `EU`, ...).
     pub location: Option<String>,
     pub table: Option<String>,
-    pub path: Option<String>,
+    /// A `focus` source's file, folder or glob; a `gateway` source's spool dir or dirs.
+    pub path: Option<SourcePath>,
     pub report_file: Option<String>,
     pub account_id: Option<String>,
     pub trailing_days: Option<u32>,

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use super::{anthropic, aws, gcp, modal, openai, SourceError};
-use crate::config::{SourceConfig, SourceKind};
+use crate::config::{ProxyConfig, SourceConfig, SourceKind};
 use crate::credentials::{self, Origin, Secret};
 
 /// A source's endpoint and credential, described.
@@ -15,7 +15,8 @@ pub struct InUse {
     pub credential: String,
 }
 
-pub fn in_use(name: &str, cfg: &SourceConfig) -> InUse {
+/// `proxy` gives a gateway source without `path` its spool dir.
+pub fn in_use(name: &str, cfg: &SourceConfig, proxy: &ProxyConfig) -> InUse {
     let base = |default: &str| cfg.base_url.clone().unwrap_or_else(|| default.to_string());
     match cfg.kind {
         SourceKind::Openai => InUse {
@@ -65,12 +66,25 @@ pub fn in_use(name: &str, cfg: &SourceConfig) -> InUse {
             },
         },
         SourceKind::Focus => InUse {
-            endpoint: format!("files {}", cfg.path.as_deref().unwrap_or("(no path set)")),
+            endpoint: format!(
+                "files {}",
+                cfg.path
+                    .as_ref()
+                    .and_then(|p| p.single())
+                    .unwrap_or("(no path set)")
+            ),
             credential: "none needed (files)".to_string(),
         },
         SourceKind::Gateway => InUse {
-            endpoint: "the proxy's spool".to_string(),
-            credential: "none needed".to_string(),
+            endpoint: format!(
+                "spool {}",
+                crate::gateway::spool_dirs(cfg, proxy)
+                    .iter()
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            credential: "none needed (reads the proxy's spool files)".to_string(),
         },
     }
 }

@@ -47,6 +47,10 @@ const MIGRATIONS: &[(u32, &[&str])] = &[
             include_str!("../../queries/migrations/008_backfill.sql"),
         ],
     ),
+    (
+        9,
+        &[include_str!("../../queries/migrations/009_gateway.sql")],
+    ),
 ];
 
 impl Store {

@@ -78,4 +78,12 @@ queries! {
     EXPORT_FRESHNESS = "export/freshness.sql";
     EXPORT_PACK_INSERT = "export/pack_insert.sql";
     EXPORT_PACK_PREVIOUS = "export/pack_previous.sql";
+    // The gateway's request records (not the ledger): staging, idempotent insert, daily rollup.
+    GATEWAY_DAILY_REBUILD = "gateway/daily_rebuild.sql";
+    GATEWAY_INSERT_NEW = "gateway/insert_new.sql";
+    GATEWAY_RUN_INSERT = "gateway/run_insert.sql";
+    GATEWAY_SPOOL_OFFSET_DELETE = "gateway/spool_offset_delete.sql";
+    GATEWAY_SPOOL_OFFSET_INSERT = "gateway/spool_offset_insert.sql";
+    GATEWAY_SPOOL_OFFSETS = "gateway/spool_offsets.sql";
+    GATEWAY_STAGING = "gateway/staging.sql";
 }

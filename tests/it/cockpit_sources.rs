@@ -327,7 +327,7 @@ fn enter_syncs_every_kind_that_sync_pulls_not_only_the_llm_apis() {
 }
 
 #[test]
-fn a_gateway_source_says_the_proxy_writes_it_and_sync_skips_it() {
+fn a_gateway_source_is_synced_like_the_others() {
     let dir = TempDir::new().expect("temp dir");
     let store = demo_store(&dir);
     let config = tollgate::config::parse(
@@ -339,15 +339,14 @@ fn a_gateway_source_says_the_proxy_writes_it_and_sync_skips_it() {
     )
     .expect("config with a gateway source");
     let data = sources_data(&store, &config, as_of());
-    assert!(!row(&data, "edge").syncable());
+    assert!(row(&data, "edge").syncable());
     let chosen: Vec<&str> = tollgate::sync::selected(&config, &[])
         .expect("selected")
         .into_iter()
         .map(|(n, _)| n.as_str())
         .collect();
-    assert!(!chosen.contains(&"edge"), "{chosen:?}");
     assert!(
-        chosen.contains(&"aws") && chosen.contains(&"pinecone"),
+        chosen.contains(&"edge") && chosen.contains(&"aws") && chosen.contains(&"pinecone"),
         "{chosen:?}"
     );
 
@@ -362,11 +361,11 @@ fn a_gateway_source_says_the_proxy_writes_it_and_sync_skips_it() {
         app.sources.selected_source().map(|s| s.name.as_str()),
         Some("edge")
     );
-    assert!(app.update(Action::Enter).is_empty());
-    let status = app.status.clone().expect("status");
-    assert!(
-        status.contains("edge is a gateway source") && status.contains("tollgate proxy"),
-        "{status}"
+    assert_eq!(
+        app.update(Action::Enter),
+        [Effect::Sync {
+            sources: vec!["edge".to_string()]
+        }]
     );
 }
 

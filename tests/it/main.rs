@@ -30,6 +30,8 @@ mod fake_openai;
 mod fake_server;
 mod forecast;
 mod gates;
+mod gateway_ingest;
+mod gateway_spool;
 mod http_messages;
 mod import_focus;
 mod import_focus_broken;

@@ -209,6 +209,9 @@ fn every_sql_file_is_registered_and_prepares() {
         .expect("alloc");
     s.conn().execute_batch(queries::STAGING).expect("staging");
     s.conn()
+        .execute_batch(queries::GATEWAY_STAGING)
+        .expect("gateway staging");
+    s.conn()
         .execute_batch(
             "CREATE TEMP TABLE rollup_scope (x_Source VARCHAR, day DATE, month DATE); \
              CREATE TEMP TABLE weighted_dims (x_DimKey VARCHAR)",
@@ -455,4 +458,52 @@ fn memoized_values_last_until_the_next_write() {
     assert_eq!(value(), Ok(2), "a write: computed again");
     store.invalidate();
     assert_eq!(value(), Ok(3), "another connection wrote: computed again");
+}
+
+/// The gateway's request table is keyed by request_id: staging a record twice (two files) and
+/// again in a later write adds it once, and the daily rollup follows.
+#[test]
+fn gateway_requests_are_inserted_once_and_rolled_up_by_day() {
+    use tollgate::store::queries;
+    let s = Store::open_in_memory().expect("mem");
+    let stage = |rows: &[(&str, &str, &str, Option<&str>)]| {
+        s.conn()
+            .execute_batch(queries::GATEWAY_STAGING)
+            .expect("staging");
+        for (id, file, user, cost) in rows {
+            s.conn()
+                .execute(
+                    "INSERT INTO gateway_staging VALUES (?, 'gw', NULL, 'sk-…abcd', \
+                     '2026-12-04 10:00:00', '2026-12-04 10:00:01', DATE '2026-12-04', 'openai', \
+                     'chat/completions', 'gpt-5', 'gpt-5-2026-01-01', 'support', ?, '{}', 200, \
+                     'ok', false, 10, 0, 0, 0, 5, 0, ?::DECIMAL(38,18), ? IS NOT NULL, 1.5, NULL, ?, 1)",
+                    duckdb::params![id, user, cost, cost, file],
+                )
+                .expect("stage");
+        }
+        let n = s
+            .conn()
+            .execute(queries::GATEWAY_INSERT_NEW, [])
+            .expect("insert");
+        s.conn()
+            .execute_batch(queries::GATEWAY_DAILY_REBUILD)
+            .expect("rebuild");
+        n
+    };
+    let a = ("r1", "a.jsonl", "u1", Some("0.000012500000000001"));
+    let b = ("r2", "a.jsonl", "u2", None);
+    assert_eq!(stage(&[a, b, ("r1", "b.jsonl", "u1", a.3)]), 2);
+    assert_eq!(stage(&[a, ("r3", "b.jsonl", "u1", Some("1"))]), 1);
+    let (requests, users, cost, unpriced, input): (i64, i64, String, i64, i64) = s
+        .conn()
+        .query_row(
+            "SELECT requests, users, cost_usd::VARCHAR, unpriced, input_tokens FROM gateway_daily",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .expect("rollup");
+    assert_eq!(
+        (requests, users, cost.as_str(), unpriced, input),
+        (3, 2, "1.000012500000000001", 1, 30)
+    );
 }

@@ -97,17 +97,10 @@ impl State {
                 sources: vec![source.name.clone()],
             });
         }
-        let how = match source.kind {
-            None => format!(
-                "{} is not in the config: add [sources.{}] to sync it",
-                source.name, source.name
-            ),
-            Some(_) => format!(
-                "{} is a {} source, written by `tollgate proxy`: sync does not read it yet",
-                source.name,
-                source.kind_name()
-            ),
-        };
+        let how = format!(
+            "{} is not in the config: add [sources.{}] to sync it",
+            source.name, source.name
+        );
         Reply::status(how)
     }
 

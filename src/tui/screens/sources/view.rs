@@ -222,8 +222,6 @@ fn render_detail(app: &App, source: Option<&SourceRow>, area: Rect, buf: &mut Bu
             s.kind_name(),
             s.name
         )
-    } else if s.kind.is_some() {
-        format!("{} · written by `tollgate proxy`", s.kind_name())
     } else {
         "not in the config (rows imported or synced earlier)".to_string()
     };
