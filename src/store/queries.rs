@@ -81,6 +81,7 @@ queries! {
     // The gateway's request records (not the ledger): staging, idempotent insert, daily rollup.
     GATEWAY_DAILY_REBUILD = "gateway/daily_rebuild.sql";
     GATEWAY_INSERT_NEW = "gateway/insert_new.sql";
+    GATEWAY_LIVE_OVER_DAYS = "gateway/live_over_days.sql";
     GATEWAY_RUN_INSERT = "gateway/run_insert.sql";
     GATEWAY_SPOOL_OFFSET_DELETE = "gateway/spool_offset_delete.sql";
     GATEWAY_SPOOL_OFFSET_INSERT = "gateway/spool_offset_insert.sql";

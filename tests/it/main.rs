@@ -35,6 +35,7 @@ mod gateway_spool;
 mod http_messages;
 mod import_focus;
 mod import_focus_broken;
+mod live_spend;
 mod outcomes;
 mod prices;
 mod proxy_anthropic;
