@@ -249,22 +249,6 @@ fn control(config: &crate::config::Config, c: &ControlStatus) {
     if !c.present {
         println!("control: {} (none: nothing paused or capped)", c.path);
     } else {
-        let paused = if c.paused.is_empty() {
-            "none".to_string()
-        } else {
-            c.paused.join(", ")
-        };
-        let caps: Vec<String> = c
-            .caps
-            .iter()
-            .map(|cap| {
-                format!(
-                    "{} {}/month",
-                    cap.use_case,
-                    crate::money::usd(cap.monthly_cap_usd)
-                )
-            })
-            .collect();
         println!(
             "control: {} (version {}, generation {}, written {})",
             c.path,
@@ -272,15 +256,8 @@ fn control(config: &crate::config::Config, c: &ControlStatus) {
             c.generation.unwrap_or_default(),
             c.written_at.as_deref().unwrap_or("-")
         );
-        println!("  paused: {paused}");
-        println!(
-            "  caps:   {}",
-            if caps.is_empty() {
-                "none".to_string()
-            } else {
-                caps.join(", ")
-            }
-        );
+        println!("  paused: {}", c.paused_text());
+        println!("  caps:   {}", c.caps_text());
     }
     let configured: Vec<(String, rust_decimal::Decimal)> = config
         .use_cases

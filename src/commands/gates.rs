@@ -245,24 +245,12 @@ pub fn control_line(c: &enforcement::ControlStatus) -> String {
     if !c.present {
         return String::new();
     }
-    let paused = if c.paused.is_empty() {
-        "none".to_string()
-    } else {
-        c.paused.join(", ")
-    };
-    let caps = if c.caps.is_empty() {
-        "none".to_string()
-    } else {
-        c.caps
-            .iter()
-            .map(|cap| format!("{} {}/month", cap.use_case, usd(cap.monthly_cap_usd)))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     format!(
-        "\n  enforced by the gateway ({}, generation {}, written {}): paused {paused}; caps {caps}\n",
+        "\n  enforced by the gateway ({}, generation {}, written {}): paused {}; caps {}\n",
         c.path,
         c.generation.unwrap_or_default(),
-        c.written_at.as_deref().unwrap_or("-")
+        c.written_at.as_deref().unwrap_or("-"),
+        c.paused_text(),
+        c.caps_text()
     )
 }

@@ -158,6 +158,35 @@ pub struct Cap {
     pub monthly_cap_usd: Decimal,
 }
 
+impl ControlStatus {
+    /// `bot, search`, or `none`.
+    pub fn paused_text(&self) -> String {
+        if self.paused.is_empty() {
+            return "none".to_string();
+        }
+        self.paused.join(", ")
+    }
+
+    /// `bot $500.00/month, search $20.00/month`, or `none`.
+    pub fn caps_text(&self) -> String {
+        if self.caps.is_empty() {
+            return "none".to_string();
+        }
+        let caps: Vec<String> = self
+            .caps
+            .iter()
+            .map(|c| {
+                format!(
+                    "{} {}/month",
+                    c.use_case,
+                    crate::money::usd(c.monthly_cap_usd)
+                )
+            })
+            .collect();
+        caps.join(", ")
+    }
+}
+
 /// Reads the control file of the configured spool dir.
 pub fn status(config: &Config) -> ControlStatus {
     status_at(&control::path(&crate::proxy::config::spool_dir(config)))

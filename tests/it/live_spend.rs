@@ -62,7 +62,11 @@ fn the_gateway_fills_the_hours_after_the_last_bill_until_the_bill_replaces_it() 
             env.path("spool").display()
         ),
     );
-    bill(&env, "a.csv", &["2026-11-10", "2026-12-01", "2026-12-02", "2026-12-03"]);
+    bill(
+        &env,
+        "a.csv",
+        &["2026-11-10", "2026-12-01", "2026-12-02", "2026-12-03"],
+    );
     let spool = [
         // Before OpenAI's last billed data (12-03 23:59:59): the bill has it already.
         spool_line("r1", "2026-12-03T10:00:00Z", "OpenAI", "bot", "5.00"),
