@@ -11,7 +11,10 @@
 //! 4. LiteLLM side by side when `TOLLGATE_BENCH_LITELLM=http://HOST:PORT` (see README).
 //! 5. Durability at 1,000 requests/s: kill -9 and SIGTERM mid-load, then the spool checked.
 //!
-//! `cargo bench --bench proxy`; `TOLLGATE_BENCH_QUICK=1` for a short smoke run. Prints tables
+//! `cargo bench --bench proxy`; `TOLLGATE_BENCH_QUICK=1` for a short smoke run;
+//! `TOLLGATE_BENCH_CAP_USD=N` gives the bench's use case a monthly cap of $N in the proxy's
+//! control file (every request reserved and settled); `TOLLGATE_BENCH_BIN=PATH` runs another
+//! tollgate binary as the proxy (to compare builds). Prints tables
 //! and writes the same figures to `<target dir>/proxy-bench.json`. Without a working
 //! `tollgate proxy` it measures the rig alone (direct), which shows the load generator's and the
 //! upstream's own floor.

@@ -15,6 +15,7 @@ pub mod forecast;
 pub mod gates;
 pub mod gateway;
 pub mod import;
+pub mod live;
 pub mod logging;
 pub mod money;
 pub mod month;

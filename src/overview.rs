@@ -28,6 +28,9 @@ pub struct Overview {
     pub data_through: Option<NaiveDateTime>,
     /// Rows of `month` with ChargePeriodStart before the day after `today`, to the cent.
     pub month_to_date: Decimal,
+    /// The gateway's estimate for the month's hours after the last billed data, not in
+    /// `month_to_date` (empty without gateway data; [`crate::live`]).
+    pub live: crate::live::LiveEstimate,
     pub projection: crate::projection::Projection,
     pub baseline: Decimal,
     pub jump_pct: Decimal,
@@ -120,6 +123,7 @@ pub fn load(store: &Store, config: &Config, today: NaiveDate) -> Result<Overview
         month,
         data_through: data_through(store)?,
         month_to_date,
+        live: crate::live::estimate(store, month.first_day(), days_after(today, 1))?,
         projection: crate::projection::projected_month_end(store, today)?,
         baseline,
         jump_pct: gates.jump_pct,

@@ -48,7 +48,21 @@ worker_threads = 1
                 spool = spool_dir.display()
             ),
         )?;
-        let bin = env!("CARGO_BIN_EXE_tollgate");
+        // A cap on the bench's use case puts every request through the cap's reservation and
+        // settlement (set it high enough that nothing is refused).
+        if let Ok(cap) = std::env::var("TOLLGATE_BENCH_CAP_USD") {
+            std::fs::create_dir_all(&spool_dir)?;
+            std::fs::write(
+                spool_dir.join("control.json"),
+                format!(
+                    r#"{{"version":1,"generation":1,"written_at":"2026-01-01T00:00:00Z","use_cases":{{"{USE_CASE}":{{"monthly_cap_usd":"{cap}"}}}}}}"#
+                ),
+            )?;
+        }
+        // Another build of tollgate (e.g. the previous commit's) to compare with.
+        let own = env!("CARGO_BIN_EXE_tollgate").to_string();
+        let bin = std::env::var("TOLLGATE_BENCH_BIN").unwrap_or(own);
+        let bin = bin.as_str();
         let mut cmd = match core {
             Some(c) => {
                 let mut cmd = Command::new("taskset");

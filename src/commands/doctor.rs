@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::Context;
 use crate::cli::{Cli, DoctorArgs};
 use crate::credentials;
+use crate::gates::enforcement::{self, ControlStatus};
 
 #[derive(Serialize)]
 struct Facts {
@@ -22,6 +23,8 @@ struct Facts {
     sources: Vec<SourceFacts>,
     data: Vec<DataFacts>,
     recent_runs: Vec<RunFacts>,
+    /// The gateway's control file (what the proxy is told to enforce).
+    proxy_control: ControlStatus,
 }
 
 #[derive(Serialize)]
@@ -67,12 +70,14 @@ pub fn run(cli: &Cli, args: &DoctorArgs) -> anyhow::Result<()> {
     } else {
         print_text(&facts);
         proxy(&ctx.config.config);
+        control(&ctx.config.config, &facts.proxy_control);
     }
     Ok(())
 }
 
 fn gather(ctx: &Context) -> anyhow::Result<Facts> {
     let s = &ctx.store;
+    let proxy_control = enforcement::status(&ctx.config.config);
     let (keyring, keyring_error) = match credentials::backend() {
         Ok(b) => (Some(b.to_string()), None),
         Err(e) => (None, Some(e.0)),
@@ -131,6 +136,7 @@ fn gather(ctx: &Context) -> anyhow::Result<Facts> {
         sources,
         data,
         recent_runs,
+        proxy_control,
     })
 }
 
@@ -183,10 +189,7 @@ fn print_text(f: &Facts) {
 /// The gateway: its settings, the spool and its newest record, and where its secret lives.
 fn proxy(config: &crate::config::Config) {
     let p = &config.proxy;
-    let spool = p
-        .spool_dir
-        .as_ref()
-        .map_or_else(crate::paths::default_spool_dir, std::path::PathBuf::from);
+    let spool = crate::proxy::config::spool_dir(config);
     let workers = p
         .worker_threads
         .map_or_else(|| "all cores".to_string(), |n| n.to_string());
@@ -233,6 +236,41 @@ fn proxy(config: &crate::config::Config) {
             ),
         },
         Err(e) => println!("  pseudonym secret: {e}"),
+    }
+}
+
+/// The control file: what the proxy enforces, or why it cannot be read.
+fn control(config: &crate::config::Config, c: &ControlStatus) {
+    if let Some(e) = &c.error {
+        println!("control: {e}");
+        println!("  a running proxy keeps the last good control file it read; `tollgate gates decide ...` or `tollgate sync` writes a new one");
+        return;
+    }
+    if !c.present {
+        println!("control: {} (none: nothing paused or capped)", c.path);
+    } else {
+        println!(
+            "control: {} (version {}, generation {}, written {})",
+            c.path,
+            crate::proxy::control::VERSION,
+            c.generation.unwrap_or_default(),
+            c.written_at.as_deref().unwrap_or("-")
+        );
+        println!("  paused: {}", c.paused_text());
+        println!("  caps:   {}", c.caps_text());
+    }
+    let configured: Vec<(String, rust_decimal::Decimal)> = config
+        .use_cases
+        .iter()
+        .filter_map(|u| u.monthly_cap_usd.map(|c| (u.id.clone(), c)))
+        .collect();
+    let published: Vec<(String, rust_decimal::Decimal)> = c
+        .caps
+        .iter()
+        .map(|cap| (cap.use_case.clone(), cap.monthly_cap_usd))
+        .collect();
+    if configured != published {
+        println!("  the config's monthly caps differ from the control file: `tollgate sync` (or opening the cockpit) publishes them");
     }
 }
 

@@ -8,6 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::Context;
 use crate::cli::Cli;
+use crate::gates::enforcement::{self, Published};
 use crate::gates::{self, Decision, DecisionRecord, GateReport};
 use crate::money::usd;
 
@@ -28,7 +29,8 @@ pub struct GatesArgs {
 pub enum GatesCommand {
     /// Append a decision on a breach to the audit log
     Decide {
-        /// Breach id as `tollgate gates` shows it, e.g. G1:doc-summaries:2026-10
+        /// Breach id as `tollgate gates` shows it, e.g. G1:doc-summaries:2026-10, or
+        /// use-case:ID to pause or resume a use case without a breach
         id: String,
         /// acknowledged, re-justified, paused, resumed or approved
         #[arg(long, value_name = "D")]
@@ -61,7 +63,8 @@ pub fn run(cli: &Cli, args: &GatesArgs) -> anyhow::Result<()> {
                 Some(d) => d,
                 None => ctx.today()?,
             };
-            let report = gates::evaluate(&ctx.store, config, today)?;
+            let mut report = gates::evaluate(&ctx.store, config, today)?;
+            enforcement::annotate(&mut report, enforcement::status(config));
             if args.json {
                 serde_json::to_writer_pretty(&mut out, &report)?;
                 writeln!(out)?;
@@ -80,24 +83,51 @@ pub fn run(cli: &Cli, args: &GatesArgs) -> anyhow::Result<()> {
                 Some(d) => *d,
                 None => ctx.today()?,
             };
-            let report = gates::evaluate(&ctx.store, config, today)?;
             let now = chrono::Utc::now().naive_utc();
             let now = now.with_nanosecond(0).unwrap_or(now);
-            let record =
-                gates::decide(&ctx.store, &report, id, *decision, by, note.as_deref(), now)
-                    .with_context(|| format!("recording the decision on {id}"))?;
+            let record = match id.strip_prefix(gates::USE_CASE_TARGET) {
+                Some(use_case) => gates::decide_use_case(
+                    &ctx.store,
+                    config,
+                    use_case,
+                    *decision,
+                    by,
+                    note.as_deref(),
+                    now,
+                ),
+                None => {
+                    let report = gates::evaluate(&ctx.store, config, today)?;
+                    gates::decide(&ctx.store, &report, id, *decision, by, note.as_deref(), now)
+                }
+            }
+            .with_context(|| format!("recording the decision on {id}"))?;
             writeln!(
                 out,
                 "recorded: {} {} by {} at {} (decision #{})",
                 record.breach_id, record.decision, record.by, record.decided_at, record.id
             )?;
-            if record.gate == gates::Gate::G3 && record.decision == Decision::Approved {
+            if record.gate == Some(gates::Gate::G3) && record.decision == Decision::Approved {
                 writeln!(
                     out,
                     "the approved baseline is now {} from {} on",
                     usd(record.value),
                     record.month.next()
                 )?;
+            }
+            match enforcement::publish(&ctx.store, config, chrono::Utc::now())
+                .context("the decision is recorded, but the gateway was not told")?
+            {
+                Published::Written { path, generation } => writeln!(
+                    out,
+                    "the gateway's control file {} now says so (generation {generation}); a running proxy applies it within a second",
+                    path.display()
+                )?,
+                Published::Unchanged => {}
+                Published::Demo => {
+                    if matches!(decision, Decision::Paused | Decision::Resumed) {
+                        writeln!(out, "a demo DB does not control the gateway")?;
+                    }
+                }
             }
         }
         Some(GatesCommand::Log { json }) => {
@@ -143,7 +173,13 @@ pub fn render_report(r: &GateReport) -> String {
                 b.gate.title(),
                 b.detail
             ));
+            if let Some(e) = &b.enforced {
+                s.push_str(&format!("      {}\n", e.describe()));
+            }
         }
+    }
+    if let Some(c) = &r.proxy_control {
+        s.push_str(&control_line(c));
     }
     s.push_str("\nQuarterly trajectory (G4)\n");
     for q in &r.trajectory.quarters {
@@ -197,4 +233,24 @@ pub fn render_log(log: &[DecisionRecord]) -> String {
         ));
     }
     s
+}
+
+/// The gateway's control file in one or two lines: what the proxy is told to enforce.
+pub fn control_line(c: &enforcement::ControlStatus) -> String {
+    if let Some(e) = &c.error {
+        return format!(
+            "\n  gateway control file: {e}\n      a running proxy keeps the last good one; the next decision or sync rewrites it\n"
+        );
+    }
+    if !c.present {
+        return String::new();
+    }
+    format!(
+        "\n  enforced by the gateway ({}, generation {}, written {}): paused {}; caps {}\n",
+        c.path,
+        c.generation.unwrap_or_default(),
+        c.written_at.as_deref().unwrap_or("-"),
+        c.paused_text(),
+        c.caps_text()
+    )
 }

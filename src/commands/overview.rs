@@ -31,6 +31,8 @@ struct OverviewJson<'a> {
     currency: &'a str,
     #[serde(serialize_with = "serialize_usd")]
     month_to_date: Decimal,
+    /// The gateway's estimate after the last billed data (not in `month_to_date`), or null.
+    live_estimate: Option<LiveJson>,
     projection: ProjectionJson,
     #[serde(serialize_with = "serialize_usd")]
     baseline: Decimal,
@@ -47,6 +49,22 @@ struct OverviewJson<'a> {
     #[serde(with = "rust_decimal::serde::arbitrary_precision_option")]
     unallocated_pct: Option<Decimal>,
     outcomes: Vec<OutcomeJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct LiveJson {
+    #[serde(serialize_with = "serialize_usd")]
+    cost: Decimal,
+    providers: Vec<LiveProviderJson>,
+    note: String,
+}
+
+#[derive(Serialize)]
+struct LiveProviderJson {
+    provider: String,
+    billed_through: Option<chrono::NaiveDateTime>,
+    #[serde(serialize_with = "serialize_usd")]
+    cost: Decimal,
 }
 
 #[derive(Serialize)]
@@ -97,6 +115,20 @@ impl<'a> From<&'a Overview> for OverviewJson<'a> {
             month: o.month.to_string(),
             currency: &o.report.currency,
             month_to_date: o.month_to_date,
+            live_estimate: (!o.live.is_empty()).then(|| LiveJson {
+                cost: o.live.total,
+                providers: o
+                    .live
+                    .providers
+                    .iter()
+                    .map(|p| LiveProviderJson {
+                        provider: p.provider.clone(),
+                        billed_through: p.billed_through,
+                        cost: p.cost,
+                    })
+                    .collect(),
+                note: o.live.describe(),
+            }),
             projection: ProjectionJson {
                 month_end: o.projection.month_end,
                 daily_average: o.projection.daily_average,
@@ -150,6 +182,10 @@ fn render_table(o: &Overview) -> String {
     let mut s = format!("tollgate overview {} ({})\n\n", o.month, o.report.currency);
     let line = |s: &mut String, a: &str, b: String| s.push_str(&format!("  {a:<34} {b:>14}\n"));
     line(&mut s, "Month to date", usd(o.month_to_date));
+    if !o.live.is_empty() {
+        line(&mut s, "  + live estimate", usd(o.live.total));
+        s.push_str(&format!("    ({})\n", o.live.describe()));
+    }
     line(&mut s, "Projected month end", usd(o.projection.month_end));
     line(&mut s, "Baseline", usd(o.baseline));
     line(&mut s, "G3 line", usd(o.g3_line));

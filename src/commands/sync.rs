@@ -12,6 +12,10 @@ use crate::sync::{run, ProgressEvent, SyncOptions};
 
 pub fn run_cmd(cli: &Cli, args: &SyncArgs) -> anyhow::Result<()> {
     let ctx = Context::open(cli)?;
+    // The config's caps may have changed since the gateway was last told.
+    if let Some(line) = crate::gates::enforcement::publish_quietly(&ctx.store, &ctx.config.config) {
+        eprintln!("{line}");
+    }
     let opts = SyncOptions {
         sources: args.source.clone(),
         since: args.since,

@@ -201,6 +201,14 @@ fn validate(c: &Config, text: &str, file: &str) -> Result<(), ConfigError> {
                 format!("use case '{}' is defined twice", u.id),
             ));
         }
+        if u.monthly_cap_usd.is_some_and(|c| c <= Decimal::ZERO) {
+            return Err(err(
+                locate(text, "use_cases", i, "monthly_cap_usd"),
+                format!("use_cases[{i}].monthly_cap_usd"),
+                "a monthly cap must be a positive amount in USD; leave it out for no cap"
+                    .to_string(),
+            ));
+        }
     }
     for (i, r) in c.rules.iter().enumerate() {
         let at = |needle: &str| locate(text, "rules", i, needle);

@@ -194,6 +194,8 @@ pub struct UseCase {
     pub cost_centre: Option<String>,
     /// Who the AI system serves, for the AI Act inventory (`ai_systems.csv`).
     pub audience: Option<Audience>,
+    /// A hard monthly cap the gateway enforces (USD, gateway-captured cost of the UTC month).
+    pub monthly_cap_usd: Option<Decimal>,
 }
 
 impl UseCase {

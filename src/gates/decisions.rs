@@ -1,7 +1,11 @@
 //! Decisions on breaches and the audit log they make. The log is append-only: this file inserts
 //! into `gate_decisions` and `gate_baselines` and never updates or deletes them.
+//!
+//! Besides breaches, `paused` and `resumed` may target a use case directly
+//! (`use-case:ID`, [`decide_use_case`]): such a row has the gate column `use-case`, the month
+//! the decision was taken in, and value and threshold 0 (there is no breach to quote).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::str::FromStr;
 
@@ -11,6 +15,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 
 use super::{Breach, Gate, GateError, GateReport};
+use crate::config::Config;
 use crate::money;
 use crate::month::Month;
 use crate::store::queries;
@@ -74,12 +79,18 @@ impl FromStr for Decision {
     }
 }
 
+/// The breach-id prefix of a decision on a use case itself.
+pub const USE_CASE_TARGET: &str = "use-case:";
+/// The gate column of a decision on a use case itself.
+const USE_CASE_GATE: &str = "use-case";
+
 /// One row of the audit log.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DecisionRecord {
     pub id: i64,
     pub breach_id: String,
-    pub gate: Gate,
+    /// `None` for a decision on a use case itself (`use-case:ID`).
+    pub gate: Option<Gate>,
     pub subject: String,
     pub month: Month,
     pub decision: Decision,
@@ -173,7 +184,7 @@ fn record(
     DecisionRecord {
         id,
         breach_id: breach.id.clone(),
-        gate: breach.gate,
+        gate: Some(breach.gate),
         subject: breach.subject.clone(),
         month: breach.month,
         decision,
@@ -208,8 +219,13 @@ pub fn audit_log(store: &Store) -> Result<Vec<DecisionRecord>, StoreError> {
         let (id, breach_id, gate, subject, month, decision, by, note, at, value, threshold) = row?;
         // Rows only come from `decide`; one that does not parse was written by something else
         // and is skipped rather than shown wrong.
+        let gate = if gate == USE_CASE_GATE {
+            Ok(None)
+        } else {
+            gate.parse::<Gate>().map(Some)
+        };
         let (Ok(gate), Ok(month), Ok(decision), Ok(decided_at)) = (
-            gate.parse::<Gate>(),
+            gate,
             month.parse::<Month>(),
             decision.parse::<Decision>(),
             NaiveDateTime::parse_from_str(&at, "%Y-%m-%d %H:%M:%S"),
@@ -248,22 +264,89 @@ pub fn latest_decisions(log: &[DecisionRecord]) -> HashMap<String, DecisionRecor
     out
 }
 
-/// Use cases whose latest `paused`/`resumed` decision (on any G1 or G2 breach) is `paused`:
-/// the gateway refuses their requests (docs/ARCHITECTURE.md, "Gateway (tollgate proxy)").
-pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
-    let mut latest: HashMap<String, Decision> = HashMap::new();
+/// Appends `paused` or `resumed` on the use case `use_case` itself (no breach needed), in the
+/// month of `now`. The use case must be configured.
+pub fn decide_use_case(
+    store: &Store,
+    config: &Config,
+    use_case: &str,
+    decision: Decision,
+    by: &str,
+    note: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<DecisionRecord, GateError> {
+    let by = by.trim();
+    if by.is_empty() {
+        return Err(GateError::NoDecider);
+    }
+    let use_case = use_case.trim();
+    if config.use_case(use_case).is_none() {
+        let ids: Vec<&str> = config.use_cases.iter().map(|u| u.id.as_str()).collect();
+        return Err(GateError::UnknownUseCase {
+            id: use_case.to_string(),
+            known: if ids.is_empty() {
+                "none is configured".to_string()
+            } else {
+                format!("configured: {}", ids.join(", "))
+            },
+        });
+    }
+    if !matches!(decision, Decision::Paused | Decision::Resumed) {
+        return Err(GateError::NotForUseCase { decision });
+    }
+    let note = note.map(str::trim).filter(|n| !n.is_empty());
+    let breach_id = format!("{USE_CASE_TARGET}{use_case}");
+    let month = Month::of(now.date());
+    let id: i64 = store.conn().query_row(
+        queries::GATES_DECISION_INSERT,
+        params![
+            breach_id,
+            USE_CASE_GATE,
+            use_case,
+            month.to_string(),
+            decision.as_str(),
+            by,
+            note,
+            now,
+            "0",
+            "0",
+        ],
+        |r| r.get(0),
+    )?;
+    Ok(DecisionRecord {
+        id,
+        breach_id,
+        gate: None,
+        subject: use_case.to_string(),
+        month,
+        decision,
+        by: by.to_string(),
+        note: note.map(str::to_string),
+        decided_at: now,
+        value: Decimal::ZERO,
+        threshold: Decimal::ZERO,
+    })
+}
+
+/// Each paused use case with the decision that paused it: the use cases whose latest
+/// `paused`/`resumed` decision (on a G1 or G2 breach, or on the use case itself) is `paused`.
+/// The gateway refuses their requests (`gates::enforcement`).
+pub fn pauses(store: &Store) -> Result<BTreeMap<String, DecisionRecord>, StoreError> {
+    let mut latest: BTreeMap<String, DecisionRecord> = BTreeMap::new();
     for d in audit_log(store)? {
         if matches!(d.decision, Decision::Paused | Decision::Resumed)
-            && matches!(d.gate, Gate::G1 | Gate::G2)
+            && matches!(d.gate, None | Some(Gate::G1 | Gate::G2))
         {
-            latest.insert(d.subject, d.decision);
+            latest.insert(d.subject.clone(), d);
         }
     }
-    Ok(latest
-        .into_iter()
-        .filter(|(_, d)| *d == Decision::Paused)
-        .map(|(u, _)| u)
-        .collect())
+    latest.retain(|_, d| d.decision == Decision::Paused);
+    Ok(latest)
+}
+
+/// The ids of [`pauses`].
+pub fn paused_use_cases(store: &Store) -> Result<BTreeSet<String>, StoreError> {
+    Ok(pauses(store)?.into_keys().collect())
 }
 
 /// Every approved G3 baseline, in the order they were set.

@@ -9,6 +9,7 @@
 //! `G4:trajectory:2026-11`) and stays the same across evaluations, so decisions attach to it.
 
 pub mod decisions;
+pub mod enforcement;
 pub mod rules;
 pub mod spend;
 pub mod trajectory;
@@ -26,8 +27,8 @@ use crate::month::Month;
 use crate::store::{Store, StoreError};
 
 pub use decisions::{
-    approved_baselines, audit_log, baseline_for, decide, paused_use_cases, ApprovedBaseline,
-    Decision, DecisionRecord,
+    approved_baselines, audit_log, baseline_for, decide, decide_use_case, paused_use_cases, pauses,
+    ApprovedBaseline, Decision, DecisionRecord, USE_CASE_TARGET,
 };
 pub use rules::g3_line;
 pub use trajectory::{Crossing, QuarterTotal, Trajectory};
@@ -40,6 +41,10 @@ pub enum GateError {
     NotApplicable { decision: Decision, gate: Gate },
     #[error("say who decides with --by NAME")]
     NoDecider,
+    #[error("no use case `{id}` in the config ({known})")]
+    UnknownUseCase { id: String, known: String },
+    #[error("`{decision}` does not apply to a use case itself: only paused and resumed do; decide on a breach (see `tollgate gates`) for the others")]
+    NotForUseCase { decision: Decision },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -131,6 +136,8 @@ pub struct Breach {
     pub detail: String,
     /// The latest decision on this id.
     pub decision: Option<DecisionRecord>,
+    /// How the gateway enforces this breach's use case (set by [`enforcement::annotate`]).
+    pub enforced: Option<enforcement::Enforced>,
 }
 
 impl Breach {
@@ -153,6 +160,7 @@ impl Breach {
             threshold,
             detail,
             decision: None,
+            enforced: None,
         }
     }
 
@@ -190,6 +198,7 @@ struct BreachJson<'a> {
     decided_by: Option<&'a str>,
     decided_at: Option<NaiveDateTime>,
     decision_note: Option<&'a str>,
+    enforced_by_proxy: Option<&'a enforcement::Enforced>,
 }
 
 impl Serialize for Breach {
@@ -208,6 +217,7 @@ impl Serialize for Breach {
             decided_by: d.map(|d| d.by.as_str()),
             decided_at: d.map(|d| d.decided_at),
             decision_note: d.and_then(|d| d.note.as_deref()),
+            enforced_by_proxy: self.enforced.as_ref(),
         }
         .serialize(s)
     }
@@ -228,6 +238,8 @@ pub struct GateReport {
     pub projection: String,
     /// The quarterly board template (G4).
     pub trajectory: Trajectory,
+    /// The gateway's control file, when read (by [`enforcement::annotate`]).
+    pub proxy_control: Option<enforcement::ControlStatus>,
 }
 
 impl GateReport {
@@ -293,5 +305,6 @@ pub fn evaluate(store: &Store, config: &Config, today: NaiveDate) -> Result<Gate
         g3_line: g3_line(baseline, config.gates.jump_pct),
         projection: method,
         trajectory,
+        proxy_control: None,
     })
 }

@@ -3,7 +3,8 @@
 //!
 //! Projection: the aggregate comes from [`crate::projection::projected_month_end`] (trailing
 //! 14-day daily average x days in month), so the G3 gate and the cockpit agree. A use case's
-//! projection (G1, G2) is the same rule over the same window applied to its allocated cost.
+//! projection (G1, G2) is the same rule over the same window applied to its allocated cost plus
+//! its gateway estimate after the last billed data ([`crate::live`]).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -102,11 +103,21 @@ fn project_use_cases(store: &Store, p: &Projection) -> Result<MonthSpend, StoreE
     let rows = stmt.query_map(params![start, end], |r| {
         Ok((r.get::<_, Option<String>>(0)?, r.get::<_, Decimal>(1)?))
     })?;
+    // Billed cost of the window, plus the gateway's estimate after the last billed data.
+    let mut window: HashMap<String, Decimal> = HashMap::new();
     for row in rows {
-        if let (Some(use_case), window) = row? {
-            let month_end = window * Decimal::from(p.days_in_month) / Decimal::from(p.window_days);
-            out.by_use_case.insert(use_case, cents(month_end));
+        if let (Some(use_case), cost) = row? {
+            *window.entry(use_case).or_default() += cost;
         }
+    }
+    for (use_case, cost) in &p.live.by_use_case {
+        if let Some(id) = use_case {
+            *window.entry(id.clone()).or_default() += *cost;
+        }
+    }
+    for (use_case, cost) in window {
+        let month_end = cost * Decimal::from(p.days_in_month) / Decimal::from(p.window_days);
+        out.by_use_case.insert(use_case, cents(month_end));
     }
     Ok(out)
 }

@@ -51,10 +51,7 @@ impl Settings {
             .map_or_else(|| "gateway".to_string(), |(name, _)| name.clone());
         Ok(Settings {
             listen,
-            spool_dir: p
-                .spool_dir
-                .as_ref()
-                .map_or_else(crate::paths::default_spool_dir, PathBuf::from),
+            spool_dir: spool_dir(config),
             openai_url: p.openai_url.trim_end_matches('/').to_string(),
             anthropic_url: p.anthropic_url.trim_end_matches('/').to_string(),
             require_use_case: p.require_use_case,
@@ -64,4 +61,14 @@ impl Settings {
             source,
         })
     }
+}
+
+/// The proxy's spool dir: `[proxy] spool_dir`, else `spool/` in the XDG data dir. The control
+/// file lives there too.
+pub fn spool_dir(config: &Config) -> PathBuf {
+    config
+        .proxy
+        .spool_dir
+        .as_ref()
+        .map_or_else(crate::paths::default_spool_dir, PathBuf::from)
 }

@@ -19,6 +19,9 @@ pub enum Kind {
     NotFound,
     /// The upstream could not be reached (502).
     Unreachable,
+    /// The use case is paused or over its monthly cap (429; OpenAI `insufficient_quota`,
+    /// Anthropic `rate_limit_error`): never retried, nothing was sent upstream.
+    Refused,
 }
 
 impl Kind {
@@ -27,6 +30,7 @@ impl Kind {
             Kind::InvalidRequest => StatusCode::BAD_REQUEST,
             Kind::NotFound => StatusCode::NOT_FOUND,
             Kind::Unreachable => StatusCode::BAD_GATEWAY,
+            Kind::Refused => StatusCode::TOO_MANY_REQUESTS,
         }
     }
 }
@@ -38,6 +42,7 @@ pub fn body(provider: Provider, kind: Kind, code: &str, message: &str) -> Vec<u8
             let ty = match kind {
                 Kind::InvalidRequest | Kind::NotFound => "invalid_request_error",
                 Kind::Unreachable => "api_error",
+                Kind::Refused => "insufficient_quota",
             };
             json!({"error": {"message": message, "type": ty, "param": null, "code": code}})
         }
@@ -46,6 +51,7 @@ pub fn body(provider: Provider, kind: Kind, code: &str, message: &str) -> Vec<u8
                 Kind::InvalidRequest => "invalid_request_error",
                 Kind::NotFound => "not_found_error",
                 Kind::Unreachable => "api_error",
+                Kind::Refused => "rate_limit_error",
             };
             json!({"type": "error", "error": {"type": ty, "message": message}})
         }

@@ -15,6 +15,8 @@ use hyper::body::Incoming;
 
 use super::attribution::{self, TAGS_HEADER, USE_CASE_HEADER};
 use super::body::{Flight, ProxyBody, Tracked};
+use super::caps::Demand;
+use super::enforce;
 use super::errors::{self, Kind};
 use super::probe;
 use super::record::{End, Finished, Pending, CLIENT_CLOSED_STATUS};
@@ -119,6 +121,7 @@ pub async fn handle(
 
     // The body: read where usage is due, streamed through otherwise.
     let mut strip = false;
+    let (mut body_bytes, mut max_output_tokens) = (0, None);
     let upstream_body = if endpoint.reads_body() {
         let bytes = match body.collect().await {
             Ok(c) => c.to_bytes(),
@@ -138,6 +141,7 @@ pub async fn handle(
                     rec.user = p.body_user;
                 }
                 strip = p.strip_usage_chunk;
+                (body_bytes, max_output_tokens) = (p.body.len(), p.max_output_tokens);
                 if p.body.len() != original_len {
                     parts
                         .headers
@@ -196,6 +200,18 @@ pub async fn handle(
             &m,
             Kind::InvalidRequest,
         ));
+    }
+
+    // Gates that act: a paused or capped use case may be refused here, before anything is sent.
+    let rec = pending.rec();
+    let demand = Demand {
+        model: rec.model_requested.as_deref(),
+        body_bytes,
+        max_output_tokens,
+    };
+    match enforce::admit(&state, provider, endpoint, rec.use_case.as_deref(), demand) {
+        Ok(charge) => pending.rec().charge = charge,
+        Err(r) => return Ok(refuse(&mut pending, r.code, &r.message, Kind::Refused)),
     }
 
     let Ok(uri) = uri else {

@@ -10,7 +10,11 @@
 
 mod attribution;
 mod body;
+pub mod caps;
 pub mod config;
+pub mod control;
+mod control_watch;
+mod enforce;
 mod errors;
 mod handler;
 pub mod pricing;
@@ -56,6 +60,9 @@ pub struct State {
     pub config: Config,
     pub pseudonyms: Pseudonymizer,
     pub spool: Arc<spool::Queue>,
+    /// What tollgate told the gateway to enforce, reloaded as it changes.
+    control: Arc<control_watch::ControlWatch>,
+    caps: caps::Caps,
     client: UpstreamClient,
     instance: String,
     seq: AtomicU64,
@@ -77,6 +84,7 @@ pub fn run(
     ready: impl FnOnce(std::net::SocketAddr, &std::path::Path),
 ) -> anyhow::Result<()> {
     let pricer = pricing::Pricer::shipped()?;
+    let caps = caps::Caps::new(&config, pricer.clone(), &settings.spool_dir);
     let instance = pseudonym::random_id(4);
     let listener = std::net::TcpListener::bind(settings.listen)
         .with_context(|| format!("cannot listen on {}", settings.listen))?;
@@ -94,6 +102,8 @@ pub fn run(
             settings.spool_dir.display()
         )
     })?;
+    let control = control_watch::ControlWatch::start(&settings.spool_dir)
+        .context("cannot start watching the control file")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(settings.worker_threads)
         .thread_name("tollgate-proxy")
@@ -104,6 +114,8 @@ pub fn run(
             client: upstream_client()?,
             pseudonyms: Pseudonymizer::new(secret),
             spool: writer.queue.clone(),
+            control,
+            caps,
             settings,
             config,
             instance,

@@ -60,6 +60,41 @@ impl Pricer {
     }
 }
 
+/// The dearest a prompt token and an output token of `model` can be on `day`, whatever the tier
+/// and cache use (USD per million tokens): for worst-case reservations against a cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorstRates {
+    pub input: Decimal,
+    /// `None` when the model lists no output price (embeddings).
+    pub output: Option<Decimal>,
+}
+
+impl Pricer {
+    /// `None` when the model has no input price at all.
+    pub fn worst_rates(
+        &self,
+        provider: Provider,
+        model: &str,
+        day: NaiveDate,
+    ) -> Option<WorstRates> {
+        let max_of = |types: &[&str]| {
+            let mut best: Option<Decimal> = None;
+            for tier in [STANDARD, "priority", "flex", "batch"] {
+                for t in types {
+                    if let Some(p) = self.book.lookup(provider.name(), model, t, tier, day) {
+                        best = Some(best.map_or(p.usd_per_mtok, |b| b.max(p.usd_per_mtok)));
+                    }
+                }
+            }
+            best
+        };
+        Some(WorstRates {
+            input: max_of(&["input", "cached_input", "cache_write", "cache_write_1h"])?,
+            output: max_of(&["output"]),
+        })
+    }
+}
+
 /// Tokens per token type of the price table; the parts add up to input + output.
 fn billable(provider: Provider, u: &Usage) -> Vec<(&'static str, u64)> {
     match provider {

@@ -24,6 +24,9 @@ pub struct Prepared {
     pub strip_usage_chunk: bool,
     /// The pseudonym of the end user the body named (safety_identifier, user, metadata.user_id).
     pub body_user: Option<String>,
+    /// The most output the request allows: `max_completion_tokens`, `max_tokens` or
+    /// `max_output_tokens` (the first present), times `n` choices; `None` when it sets none.
+    pub max_output_tokens: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +47,14 @@ struct RawProbe<'a> {
     safety_identifier: Option<&'a RawValue>,
     #[serde(borrow, default, deserialize_with = "present")]
     metadata: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    max_completion_tokens: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    max_tokens: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    max_output_tokens: Option<&'a RawValue>,
+    #[serde(borrow, default, deserialize_with = "present")]
+    n: Option<&'a RawValue>,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +82,21 @@ pub fn prepare(
     let mut edits: Vec<(Range<usize>, Vec<u8>)> = Vec::new();
     let model_requested = probe.model.and_then(as_string);
     let stream = probe.stream.is_some_and(|s| s.get() == "true");
+    let max_output_tokens = [
+        probe.max_completion_tokens,
+        probe.max_tokens,
+        probe.max_output_tokens,
+    ]
+    .into_iter()
+    .flatten()
+    .find_map(|raw| raw.get().parse::<u64>().ok())
+    .map(|m| {
+        let n = probe
+            .n
+            .and_then(|n| n.get().parse::<u64>().ok())
+            .unwrap_or(1);
+        m.saturating_mul(n.max(1))
+    });
 
     let mut body_user = None;
     let mut pseudonymize = |raw: &RawValue, edits: &mut Vec<(Range<usize>, Vec<u8>)>| {
@@ -145,6 +171,7 @@ pub fn prepare(
         stream,
         strip_usage_chunk,
         body_user,
+        max_output_tokens,
     })
 }
 
@@ -189,6 +216,30 @@ mod tests {
     fn run(endpoint: Endpoint, body: &str) -> Prepared {
         let p = Pseudonymizer::new(&Secret::new("k"));
         prepare(endpoint, Bytes::copy_from_slice(body.as_bytes()), &p).expect("prepare")
+    }
+
+    #[test]
+    fn max_output_tokens_and_choices() {
+        let p = run(
+            Endpoint::ChatCompletions,
+            r#"{"model":"gpt-4o","max_tokens":100}"#,
+        );
+        assert_eq!(p.max_output_tokens, Some(100));
+        let p = run(
+            Endpoint::ChatCompletions,
+            r#"{"model":"gpt-4o","n":3,"max_completion_tokens":50,"max_tokens":9}"#,
+        );
+        assert_eq!(p.max_output_tokens, Some(150));
+        let p = run(
+            Endpoint::Responses,
+            r#"{"model":"o3","max_output_tokens":7}"#,
+        );
+        assert_eq!(p.max_output_tokens, Some(7));
+        let p = run(
+            Endpoint::ChatCompletions,
+            r#"{"model":"gpt-4o","max_tokens":null}"#,
+        );
+        assert_eq!(p.max_output_tokens, None);
     }
 
     fn text(p: &Prepared) -> &str {

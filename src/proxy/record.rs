@@ -62,6 +62,8 @@ pub struct Finished {
     pub body: Option<Vec<Bytes>>,
     /// What a stream's reader saw.
     pub observed: Option<Observed>,
+    /// What the request owes its use case's meter (`caps`), settled when it is priced.
+    pub charge: Option<super::caps::Charge>,
 }
 
 impl Finished {
@@ -93,6 +95,7 @@ impl Finished {
             end: End::Complete,
             body: None,
             observed: None,
+            charge: None,
         }
     }
 
@@ -208,6 +211,11 @@ pub fn render(f: &Finished, pricer: &Pricer, out: &mut Vec<u8>) -> serde_json::R
         (Some(u), Some(m)) => pricer.cost(f.provider, m, tier, started.date_naive(), u),
         _ => None,
     };
+    if let Some(c) = &f.charge {
+        // A client that went away (499) may still be billed for what the upstream produced.
+        let errored = f.status >= 400 && f.status != CLIENT_CLOSED_STATUS;
+        c.settle(cost, observed.usage.is_none() && errored);
+    }
     let u = observed.usage;
     let record = Record {
         request_id: &f.request_id,

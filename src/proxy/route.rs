@@ -2,7 +2,7 @@
 //! it is (which decides how usage is read). A plain `match` on the path, no router.
 
 /// The two upstreams.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Provider {
     OpenAi,
     Anthropic,

@@ -92,6 +92,7 @@ queries! {
     GATEWAY_INSERT_NEW = "gateway/insert_new.sql";
     GATEWAY_REQUESTS_PER_DAY = "gateway/requests_per_day.sql";
     GATEWAY_REQUESTS_TOTAL = "gateway/requests_total.sql";
+    GATEWAY_LIVE_OVER_DAYS = "gateway/live_over_days.sql";
     GATEWAY_RUN_INSERT = "gateway/run_insert.sql";
     GATEWAY_SOURCE_STATUS = "gateway/source_status.sql";
     GATEWAY_SPOOL_OFFSET_DELETE = "gateway/spool_offset_delete.sql";

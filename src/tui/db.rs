@@ -197,7 +197,18 @@ fn write(store: &Store, config: &Config, write: Write) -> anyhow::Result<String>
         } => {
             let report = crate::gates::evaluate(store, config, today)?;
             crate::gates::decide(store, &report, &id, decision, &by, note.as_deref(), now)?;
-            Ok(format!("recorded {} on {id}", decision.as_str()))
+            let told = crate::gates::enforcement::publish(store, config, Utc::now());
+            Ok(match told {
+                Ok(crate::gates::enforcement::Published::Written { generation, .. }) => format!(
+                    "recorded {} on {id}; the gateway enforces it (control generation {generation})",
+                    decision.as_str()
+                ),
+                Ok(_) => format!("recorded {} on {id}", decision.as_str()),
+                Err(e) => format!(
+                    "recorded {} on {id}, but the gateway was not told: {e}",
+                    decision.as_str()
+                ),
+            })
         }
         Write::Export { month, today } => {
             let dir = pack_dir(store, month);

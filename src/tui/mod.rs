@@ -74,6 +74,9 @@ pub fn run(store: Store, config: LoadedConfig, today: NaiveDate) -> anyhow::Resu
     // The demo's ledger is generated, not synced: no background sync on it.
     app.demo = store.setting("demo")?.is_some();
 
+    // The config's caps may have changed since the gateway was last told (logged, not shown).
+    let _ = crate::gates::enforcement::publish_quietly(&store, &config.config);
+
     let (tx, rx) = mpsc::channel();
     let syncer = if app.demo {
         None

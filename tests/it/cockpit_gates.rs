@@ -186,7 +186,7 @@ fn record(b: &gates::Breach, decision: Decision, by: &str) -> gates::DecisionRec
     gates::DecisionRecord {
         id: 1,
         breach_id: b.id.clone(),
-        gate: b.gate,
+        gate: Some(b.gate),
         subject: b.subject.clone(),
         month: b.month,
         decision,
@@ -591,9 +591,14 @@ fn the_tabs_numbers_are_the_cli_twins_output() {
         Action::Loaded(Loaded::Dependencies(d)) => d,
         other => panic!("unexpected {other:?}"),
     };
+    // The control file's path is where each process's data dir is (the CLI runs in its own).
+    let without_path = |mut v: Value| {
+        v["proxy_control"]["path"] = Value::Null;
+        v
+    };
     assert_eq!(
-        serde_json::to_value(&gates_data.report).expect("json"),
-        gates_json
+        without_path(serde_json::to_value(&gates_data.report).expect("json")),
+        without_path(gates_json.clone())
     );
     assert_eq!(
         serde_json::to_value(&deps_data.report).expect("json"),
@@ -731,4 +736,63 @@ fn the_overview_tabs_numbers_are_overview_json() {
             want.cost_per_outcome
         );
     }
+}
+
+#[test]
+fn a_pause_the_proxy_enforces_is_shown_on_the_tab_and_in_the_twin() {
+    let dir = TempDir::new().expect("temp dir");
+    let store = demo_store(&dir);
+    let mut config = demo_config();
+    let spool = dir.path().join("spool");
+    config.proxy.spool_dir = Some(spool.display().to_string());
+    let query = gates_tab::Query { today: as_of() };
+    let before = gates_tab::load(&store, &config, &query).expect("gates");
+    let first = &before.report.breaches[0];
+    assert!(matches!(first.gate, gates::Gate::G1 | gates::Gate::G2));
+    assert!(first.enforced.is_none());
+
+    let mut control = tollgate::proxy::control::Control {
+        version: tollgate::proxy::control::VERSION,
+        generation: 4,
+        written_at: "2026-11-20T09:30:05Z".into(),
+        ..Default::default()
+    };
+    control.use_cases.insert(
+        first.subject.clone(),
+        tollgate::proxy::control::UseCaseControl {
+            paused: Some(tollgate::proxy::control::Pause {
+                since: "2026-11-20T09:30:00Z".into(),
+                by: "ana".into(),
+                decision: format!("use-case:{}", first.subject),
+            }),
+            monthly_cap_usd: Some(Decimal::new(2500, 0)),
+        },
+    );
+    tollgate::proxy::control::write(&spool, &control).expect("control");
+    let data = gates_tab::load(&store, &config, &query).expect("gates");
+    let json = serde_json::to_value(&data.report).expect("json");
+    let b = &json["breaches"][0];
+    assert_eq!(
+        b["enforced_by_proxy"]["paused_since"],
+        "2026-11-20T09:30:00Z"
+    );
+    assert_eq!(b["enforced_by_proxy"]["generation"], 4);
+    assert_eq!(json["proxy_control"]["paused"][0], first.subject.as_str());
+    assert!(json["breaches"]
+        .as_array()
+        .expect("breaches")
+        .iter()
+        .filter(|x| x["subject"] != first.subject.as_str())
+        .all(|x| x["enforced_by_proxy"].is_null()));
+
+    let app = gates_app(&data, (120, 40));
+    let screen = draw(&app, 120, 40);
+    assert!(
+        screen.contains("paused: enforced by proxy since 2026-11-20 09:30 UTC"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("capped by proxy at $2,500.00/month"),
+        "{screen}"
+    );
 }

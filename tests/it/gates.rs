@@ -5,7 +5,7 @@ use super::common::openai_day;
 use chrono::{NaiveDate, NaiveDateTime};
 use predicates::prelude::*;
 use rust_decimal::Decimal;
-use serde_json::Value;
+use serde_json::{json, Value};
 use tollgate::config::{self, Config};
 use tollgate::gates::{self, Breach, Decision, GateError, GateReport, Status};
 use tollgate::month::Month;
@@ -768,4 +768,140 @@ fn cli_gates_decide_and_log() {
                 .and(predicate::str::contains("re-justified by ana"))
                 .and(predicate::str::contains("Quarterly trajectory")),
         );
+}
+
+#[test]
+fn cli_pauses_a_use_case_for_the_gateway_and_a_demo_db_never_does() {
+    let env = Env::new();
+    let spool = env.path("spool");
+    let cfg = env.write(
+        "tollgate.toml",
+        &format!(
+            "[[use_cases]]\nid = \"bot\"\nname = \"Bot\"\nkind = \"pilot\"\nmonthly_cap_usd = 250\n[proxy]\nspool_dir = \"{}\"\n",
+            spool.display()
+        ),
+    );
+    let db = env.db();
+    let decide = |target: &str, decision: &str| {
+        env.cmd()
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--db")
+            .arg(&db)
+            .args([
+                "gates",
+                "decide",
+                target,
+                "--decision",
+                decision,
+                "--by",
+                "ana",
+            ])
+            .assert()
+    };
+    let control = spool.join("control.json");
+    decide("use-case:nope", "paused")
+        .code(1)
+        .stderr(predicate::str::contains(
+            "no use case `nope` in the config (configured: bot)",
+        ));
+    decide("use-case:bot", "acknowledged")
+        .code(1)
+        .stderr(predicate::str::contains("only paused and resumed"));
+    assert!(!control.exists());
+
+    decide("use-case:bot", "paused")
+        .success()
+        .stdout(predicate::str::contains("use-case:bot paused by ana"))
+        .stdout(predicate::str::contains("generation 1"));
+    let c: Value =
+        serde_json::from_slice(&std::fs::read(&control).expect("control")).expect("json");
+    assert_eq!(c["version"], 1);
+    assert_eq!(c["generation"], 1);
+    assert_eq!(c["use_cases"]["bot"]["paused"]["by"], "ana");
+    assert_eq!(c["use_cases"]["bot"]["paused"]["decision"], "use-case:bot");
+    assert_eq!(c["use_cases"]["bot"]["monthly_cap_usd"], "250");
+    let since = c["use_cases"]["bot"]["paused"]["since"].clone();
+
+    // The same pause again changes nothing the gateway sees: no new generation.
+    decide("use-case:bot", "paused").success();
+    let again: Value =
+        serde_json::from_slice(&std::fs::read(&control).expect("control")).expect("json");
+    assert_eq!(
+        (
+            again["generation"].clone(),
+            again["use_cases"]["bot"]["paused"]["since"].clone()
+        ),
+        (json!(1), since)
+    );
+
+    let json_of = |args: &[&str]| -> Value {
+        let out = env
+            .cmd()
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("json")
+    };
+    let log = json_of(&["gates", "log", "--json"]);
+    assert_eq!(log[0]["breach_id"], "use-case:bot");
+    assert_eq!(log[0]["gate"], Value::Null);
+    assert_eq!(log[0]["subject"], "bot");
+    let gates = json_of(&["gates", "--json"]);
+    assert_eq!(gates["proxy_control"]["paused"], json!(["bot"]));
+    let cap = &gates["proxy_control"]["caps"][0];
+    assert_eq!(
+        (cap["use_case"].as_str(), cap["monthly_cap_usd"].to_string()),
+        (Some("bot"), "250.00".to_string())
+    );
+
+    decide("use-case:bot", "resumed")
+        .success()
+        .stdout(predicate::str::contains("generation 2"));
+    let c: Value =
+        serde_json::from_slice(&std::fs::read(&control).expect("control")).expect("json");
+    assert_eq!(c["use_cases"], json!({"bot": {"monthly_cap_usd": "250"}}));
+
+    // A demo DB records the decision but never tells the gateway (its use cases are not real).
+    let demo_db = env.path("demo.duckdb");
+    env.cmd()
+        .arg("--db")
+        .arg(&demo_db)
+        .args(["demo", "--no-tui", "--as-of", "2026-11-20"])
+        .assert()
+        .success();
+    env.cmd()
+        .arg("--db")
+        .arg(&demo_db)
+        .args([
+            "gates",
+            "decide",
+            "G2:sales-assist:2026-10",
+            "--decision",
+            "paused",
+            "--by",
+            "ana",
+            "--at",
+            "2026-11-20",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "a demo DB does not control the gateway",
+        ));
+    assert!(!env
+        .path("data")
+        .join("tollgate")
+        .join("spool")
+        .join("control.json")
+        .exists());
 }

@@ -13,7 +13,7 @@ const ANTHROPIC: &str = "2.17.0";
 
 /// Whether python3 has the pinned SDKs; skips with a message (fails under
 /// TOLLGATE_REQUIRE_TOOLS=1) when not.
-fn sdks_installed() -> bool {
+pub fn sdks_installed() -> bool {
     let out = std::process::Command::new("python3")
         .args([
             "-c",

@@ -316,6 +316,7 @@ fn rules_apply_retroactively() {
         owner: None,
         cost_centre: None,
         audience: None,
+        monthly_cap_usd: None,
     });
     let after = tollgate::report::month_report(&store, &config, m).expect("r");
     assert_eq!(before.total, after.total);

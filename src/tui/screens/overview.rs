@@ -93,6 +93,14 @@ fn render_budget(app: &App, o: &Overview, area: Rect, buf: &mut Buffer) {
                 }),
                 theme.muted(),
             ),
+            Span::styled(
+                if o.live.is_empty() {
+                    String::new()
+                } else {
+                    format!(" · + {} live estimate (gateway)", usd(o.live.total))
+                },
+                theme.muted(),
+            ),
         ]),
         Line::from(vec![
             label("Projected"),

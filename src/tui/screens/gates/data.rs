@@ -21,8 +21,10 @@ pub struct Data {
 }
 
 pub fn load(store: &Store, config: &Config, query: &Query) -> anyhow::Result<Data> {
+    let mut report = gates::evaluate(store, config, query.today)?;
+    gates::enforcement::annotate(&mut report, gates::enforcement::status(config));
     Ok(Data {
-        report: gates::evaluate(store, config, query.today)?,
+        report,
         log: gates::audit_log(store)?,
     })
 }

@@ -287,6 +287,11 @@ fn detail_lines(theme: &Theme, breach: Option<&Breach>, width: u16) -> Vec<Line<
         }
     };
     lines.push(decided);
+    if let Some(e) = &b.enforced {
+        for l in wrap(&format!("gateway: {}", e.describe()), usize::from(width)) {
+            lines.push(Line::styled(l, theme.text()));
+        }
+    }
     lines
 }
 
