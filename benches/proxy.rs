@@ -194,7 +194,8 @@ async fn bench(
         );
         let mut results = Vec::new();
         for sig in [Signal::Kill, Signal::Term] {
-            let r = durability::run(upstream, &s.proxy_cores, sig, s.rate, s.durability_before).await?;
+            let r =
+                durability::run(upstream, &s.proxy_cores, sig, s.rate, s.durability_before).await?;
             rows.push(vec![
                 sig.label().to_string(),
                 r.answered.to_string(),

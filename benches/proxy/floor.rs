@@ -112,9 +112,8 @@ async fn serve(listener: std::net::TcpListener, upstream: SocketAddr) {
         let _ = stream.set_nodelay(true);
         let (client, base) = (client.clone(), base.clone());
         tokio::spawn(async move {
-            let service = hyper::service::service_fn(move |req| {
-                forward(client.clone(), base.clone(), req)
-            });
+            let service =
+                hyper::service::service_fn(move |req| forward(client.clone(), base.clone(), req));
             let _ = hyper::server::conn::http1::Builder::new()
                 .serve_connection(TokioIo::new(stream), service)
                 .await;

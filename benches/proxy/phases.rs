@@ -458,11 +458,7 @@ pub async fn open_loop(
 }
 
 /// TTFT at c=1 and per-event delivery / gaps over concurrent batches, against the paced upstream.
-pub async fn streams(
-    report: &mut Report,
-    s: &Settings,
-    t: Targets,
-) -> anyhow::Result<Vec<String>> {
+pub async fn streams(report: &mut Report, s: &Settings, t: Targets) -> anyhow::Result<Vec<String>> {
     let list = t.list();
     let targets: Vec<_> = list
         .iter()

@@ -285,14 +285,21 @@ mod tests {
     #[cfg(target_os = "linux")]
     fn spool_thread_nices() -> Vec<i32> {
         let mut out = Vec::new();
-        for e in std::fs::read_dir("/proc/self/task").expect("tasks").flatten() {
+        for e in std::fs::read_dir("/proc/self/task")
+            .expect("tasks")
+            .flatten()
+        {
             let comm = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
             if comm.trim() != "tollgate-spool" {
                 continue;
             }
             let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
             let after = stat.rsplit(") ").next().unwrap_or_default();
-            if let Some(n) = after.split_whitespace().nth(16).and_then(|n| n.parse().ok()) {
+            if let Some(n) = after
+                .split_whitespace()
+                .nth(16)
+                .and_then(|n| n.parse().ok())
+            {
                 out.push(n);
             }
         }
@@ -317,7 +324,10 @@ mod tests {
             nices = spool_thread_nices();
         }
         spool.stop().expect("stop");
-        assert!(nices.contains(&SPOOL_NICE), "spool thread nice values: {nices:?}");
+        assert!(
+            nices.contains(&SPOOL_NICE),
+            "spool thread nice values: {nices:?}"
+        );
     }
 
     #[test]
