@@ -414,25 +414,13 @@ pub async fn open_loop(
     let mut pooled = vec![vec!["direct".into(), us(d.p50), us(d.p99), us(d.p999)]];
     if t.floor.is_some() {
         let f = Summary::of_ns(&mut pooled_f);
-        pooled.push(vec!["floor".into(), us(f.p50), us(f.p99), us(f.p999)]);
-        pooled.push(vec![
-            "floor added".into(),
-            added(f.p50, d.p50),
-            added(f.p99, d.p99),
-            added(f.p999, d.p999),
-        ]);
+        pooled.extend(pooled_rows("floor", "floor added", &f, &d));
         j["floor"] = f.json();
         j["floor_added_p99_us"] = json!(r1(f.p99 - d.p99));
     }
     if proxied.is_some() {
         let p = Summary::of_ns(&mut pooled_p);
-        pooled.push(vec!["tollgate".into(), us(p.p50), us(p.p99), us(p.p999)]);
-        pooled.push(vec![
-            "added".into(),
-            added(p.p50, d.p50),
-            added(p.p99, d.p99),
-            added(p.p999, d.p999),
-        ]);
+        pooled.extend(pooled_rows("tollgate", "added", &p, &d));
         j["tollgate"] = p.json();
         j["added_p99_us"] = json!(r1(p.p99 - d.p99));
         report.check(
@@ -455,6 +443,19 @@ pub async fn open_loop(
     }
     report.json.insert("open_loop".into(), j);
     Ok(ids)
+}
+
+/// A target's pooled percentiles and what it adds to direct's (`d`).
+fn pooled_rows(name: &str, added_name: &str, p: &Summary, d: &Summary) -> [Vec<String>; 2] {
+    [
+        vec![name.into(), us(p.p50), us(p.p99), us(p.p999)],
+        vec![
+            added_name.into(),
+            added(p.p50, d.p50),
+            added(p.p99, d.p99),
+            added(p.p999, d.p999),
+        ],
+    ]
 }
 
 /// TTFT at c=1 and per-event delivery / gaps over concurrent batches, against the paced upstream.
