@@ -23,6 +23,8 @@
 mod client;
 #[path = "proxy/durability.rs"]
 mod durability;
+#[path = "proxy/floor.rs"]
+mod floor;
 #[path = "proxy/litellm.rs"]
 mod litellm;
 #[path = "proxy/open_loop.rs"]
@@ -47,15 +49,19 @@ mod upstream;
 use serde_json::json;
 
 use durability::Signal;
-use phases::Settings;
+use phases::{Settings, Targets};
 use report::Report;
 use target::Proxy;
 
 fn main() -> anyhow::Result<()> {
-    // Only this thread exists yet: every thread started later (upstream, ticker, runtime)
-    // inherits core 0. The proxy is started on core 1.
-    pin_self_to_core0();
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(floor::FLAG) {
+        return floor::main(args.get(2).map_or("", String::as_str));
+    }
     let settings = Settings::from_env()?;
+    // Only this thread exists yet: every thread started later (upstream, ticker, runtime)
+    // inherits its cores (0 by default). The proxy is started on its own (1 by default).
+    pin_thread(&settings.bench_cores);
     let upstream = upstream::start(settings.upstream_port)?;
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -67,7 +73,14 @@ fn main() -> anyhow::Result<()> {
         "proxy bench: upstream on {upstream}, {} mode",
         if settings.quick { "quick" } else { "full" }
     );
+    let load = || std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load_start = load();
     rt.block_on(bench(&settings, upstream, &mut report))?;
+    report.note(format!(
+        "load average (1/5/15 min) at start {}, at end {}",
+        load_start.trim(),
+        load().trim()
+    ));
     report.print();
     let json = report.finish_json();
     let path = json_path();
@@ -81,7 +94,7 @@ async fn bench(
     upstream: std::net::SocketAddr,
     report: &mut Report,
 ) -> anyhow::Result<()> {
-    let mut proxy = match Proxy::spawn(upstream, Some(1)) {
+    let mut proxy = match Proxy::spawn(upstream, &s.proxy_cores) {
         Ok(p) => Some(p),
         Err(e) => {
             report.note(format!(
@@ -90,20 +103,39 @@ async fn bench(
             None
         }
     };
-    let proxied = proxy.as_ref().map(|p| p.addr);
+    let floor = if s.floor {
+        Some(floor::Floor::spawn(upstream, &s.proxy_cores)?)
+    } else {
+        None
+    };
+    let t = Targets {
+        upstream,
+        floor: floor.as_ref().map(|f| f.addr),
+        floor_tasks: floor.as_ref().map(floor::Floor::tasks),
+        proxied: proxy.as_ref().map(|p| p.addr),
+        proxy_tasks: proxy
+            .as_ref()
+            .map(|p| std::path::PathBuf::from(format!("/proc/{}/task", p.pid()))),
+    };
     let mut ids: Vec<String> = Vec::new();
 
-    eprintln!("[1/6] c=1 added latency");
-    ids.extend(phases::sequential(report, s, upstream, proxied).await?);
-    eprintln!("[2/6] open loop at {} rps", s.rate);
-    ids.extend(phases::open_loop(report, s, upstream, proxied).await?);
-    eprintln!("[3/6] streams");
-    ids.extend(phases::streams(report, s, upstream, proxied).await?);
-    if let Some(p) = proxy.as_ref() {
+    if s.runs("c1") {
+        eprintln!("[1/6] c=1 added latency");
+        ids.extend(phases::sequential(report, s, t.clone()).await?);
+    }
+    if s.runs("open") {
+        eprintln!("[2/6] open loop at {} rps", s.rate);
+        ids.extend(phases::open_loop(report, s, t.clone()).await?);
+    }
+    if s.runs("streams") {
+        eprintln!("[3/6] streams");
+        ids.extend(phases::streams(report, s, t.clone()).await?);
+    }
+    if let Some(p) = proxy.as_ref().filter(|_| s.runs("memory")) {
         eprintln!("[4/6] memory with {} open streams", s.rss_streams);
         ids.extend(phases::memory(report, s, p).await?);
     }
-    if let (Some(url), Some(addr)) = (s.litellm, proxied) {
+    if let (Some(url), Some(addr)) = (s.litellm, t.proxied) {
         eprintln!("[5/6] LiteLLM side by side");
         ids.extend(litellm::compare(report, upstream, addr, url, &s.litellm_plans()).await?);
     }
@@ -143,6 +175,9 @@ async fn bench(
             missing == 0 && dup == 0 && spool.broken == 0 && status.success(),
         );
 
+        if !s.runs("durability") {
+            return Ok(());
+        }
         eprintln!("[6/6] durability (kill -9, SIGTERM) at {} rps", s.rate);
         let rows = report.table(
             &format!(
@@ -162,7 +197,8 @@ async fn bench(
         );
         let mut results = Vec::new();
         for sig in [Signal::Kill, Signal::Term] {
-            let r = durability::run(upstream, sig, s.rate, s.durability_before).await?;
+            let r =
+                durability::run(upstream, &s.proxy_cores, sig, s.rate, s.durability_before).await?;
             rows.push(vec![
                 sig.label().to_string(),
                 r.answered.to_string(),
@@ -200,16 +236,41 @@ async fn bench(
     Ok(())
 }
 
-fn pin_self_to_core0() {
-    let pid = std::process::id().to_string();
-    let ok = std::process::Command::new("taskset")
-        .args(["-p", "-c", "0", &pid])
-        .stdout(std::process::Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(false);
+/// CPU time (ns) the threads under `/proc/PID/task` (or one `/proc/PID/task/TID`) have run,
+/// from their `schedstat`.
+pub fn cpu_ns(task_dir: &std::path::Path) -> u64 {
+    let one = |dir: &std::path::Path| {
+        std::fs::read_to_string(dir.join("schedstat"))
+            .ok()
+            .and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    if task_dir.join("schedstat").exists() {
+        return one(task_dir);
+    }
+    std::fs::read_dir(task_dir)
+        .map(|d| d.filter_map(|e| e.ok()).map(|e| one(&e.path())).sum())
+        .unwrap_or(0)
+}
+
+/// This thread's id.
+pub fn thread_id() -> Option<String> {
+    std::fs::read_link("/proc/thread-self")
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+}
+
+/// Pins the calling thread (not the whole process) to `core`, with `taskset` on its thread id.
+pub fn pin_thread(cores: &str) {
+    let ok = thread_id().is_some_and(|tid| {
+        std::process::Command::new("taskset")
+            .args(["-p", "-c", cores, &tid])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    });
     if !ok {
-        eprintln!("note: could not pin the bench to core 0 (taskset); results are noisier");
+        eprintln!("note: could not pin a bench thread to cores {cores} (taskset)");
     }
 }
 
@@ -229,6 +290,8 @@ fn machine() -> serde_json::Value {
         "cpu": cpu,
         "kernel": read("/proc/sys/kernel/osrelease"),
         "governor": read("/sys/devices/system/cpu/cpu0/cpufreq/scaling_governor"),
+        "cpuidle": read("/sys/devices/system/cpu/cpuidle/current_driver"),
+        "loadavg_at_start": read("/proc/loadavg"),
     })
 }
 

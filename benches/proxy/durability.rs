@@ -63,11 +63,12 @@ impl Result {
 /// Loads a fresh proxy at `rate` for `before`, signals it, and checks its spool.
 pub async fn run(
     upstream: SocketAddr,
+    cores: &str,
     signal: Signal,
     rate: u32,
     before: Duration,
 ) -> anyhow::Result<Result> {
-    let mut proxy = Proxy::spawn(upstream, Some(1))?;
+    let mut proxy = Proxy::spawn(upstream, cores)?;
     let pid = proxy.pid();
     let interval = proxy.fsync_interval;
     let cut: Arc<Mutex<Option<Instant>>> = Arc::new(Mutex::new(None));

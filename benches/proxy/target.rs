@@ -26,7 +26,7 @@ pub struct Proxy {
 
 impl Proxy {
     /// Starts `tollgate proxy` against `upstream` and waits for its `listening on` line.
-    pub fn spawn(upstream: SocketAddr, core: Option<usize>) -> anyhow::Result<Proxy> {
+    pub fn spawn(upstream: SocketAddr, cores: &str) -> anyhow::Result<Proxy> {
         let dir = tempfile::tempdir()?;
         let spool_dir = dir.path().join("spool");
         let config = dir.path().join("tollgate.toml");
@@ -63,14 +63,8 @@ worker_threads = 1
         let own = env!("CARGO_BIN_EXE_tollgate").to_string();
         let bin = std::env::var("TOLLGATE_BENCH_BIN").unwrap_or(own);
         let bin = bin.as_str();
-        let mut cmd = match core {
-            Some(c) => {
-                let mut cmd = Command::new("taskset");
-                cmd.arg("-c").arg(c.to_string()).arg(bin);
-                cmd
-            }
-            None => Command::new(bin),
-        };
+        let mut cmd = Command::new("taskset");
+        cmd.arg("-c").arg(cores).arg(bin);
         cmd.args(["proxy", "--listen", "127.0.0.1:0", "--config"])
             .arg(&config)
             .env("TOLLGATE_PROXY_KEY", "bench-pseudonym-secret")

@@ -71,6 +71,7 @@ pub fn start(
     let thread = std::thread::Builder::new()
         .name("tollgate-spool".into())
         .spawn(move || {
+            lower_priority();
             let mut w = Writer {
                 dir,
                 instance,
@@ -83,6 +84,20 @@ pub fn start(
         })?;
     Ok(Spool { queue, thread })
 }
+
+/// The spool thread yields to the request path: at nice 10 the kernel preempts it as soon as a
+/// request's socket wakes the proxy, so a tick's batch (rendering and pricing every record
+/// handed over in the last tick) never holds up an answer on a proxy pinned to one core. It
+/// still gets a tenth of a busy core, far more than the records need.
+fn lower_priority() {
+    #[cfg(target_os = "linux")]
+    if let Err(e) = rustix::process::setpriority_process(None, SPOOL_NICE) {
+        tracing::debug!("spool thread keeps its priority: {e}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+const SPOOL_NICE: i32 = 10;
 
 fn run(queue: &Queue, w: &mut Writer, interval: Duration, pricer: &Pricer) {
     let tick = (interval / 2).clamp(Duration::from_millis(1), Duration::from_millis(20));
@@ -264,6 +279,56 @@ fn last_record(path: &Path) -> io::Result<Option<serde_json::Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The nice value of every `tollgate-spool` thread of this process (field 19 of
+    /// `/proc/self/task/TID/stat`).
+    #[cfg(target_os = "linux")]
+    fn spool_thread_nices() -> Vec<i32> {
+        let mut out = Vec::new();
+        for e in std::fs::read_dir("/proc/self/task")
+            .expect("tasks")
+            .flatten()
+        {
+            let comm = std::fs::read_to_string(e.path().join("comm")).unwrap_or_default();
+            if comm.trim() != "tollgate-spool" {
+                continue;
+            }
+            let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+            let after = stat.rsplit(") ").next().unwrap_or_default();
+            if let Some(n) = after
+                .split_whitespace()
+                .nth(16)
+                .and_then(|n| n.parse().ok())
+            {
+                out.push(n);
+            }
+        }
+        out
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn spool_thread_runs_below_the_request_path() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let spool = start(
+            dir.path().to_path_buf(),
+            "nice".into(),
+            Duration::from_millis(100),
+            Pricer::shipped().expect("prices"),
+        )
+        .expect("start");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut nices = spool_thread_nices();
+        while !nices.contains(&SPOOL_NICE) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            nices = spool_thread_nices();
+        }
+        spool.stop().expect("stop");
+        assert!(
+            nices.contains(&SPOOL_NICE),
+            "spool thread nice values: {nices:?}"
+        );
+    }
 
     #[test]
     fn partial_last_line_is_skipped() {

@@ -24,9 +24,15 @@ pub struct Proxy {
 }
 
 /// `[proxy]` pointing at `upstream` for both providers, plus `extra` (use cases, rules, keys).
+/// One worker thread (the single-thread runtime) unless `extra` sets `worker_threads`.
 pub fn config(upstream: &str, spool: &std::path::Path, extra: &str) -> String {
+    let workers = if extra.contains("worker_threads") {
+        ""
+    } else {
+        "worker_threads = 1\n"
+    };
     format!(
-        "[proxy]\nopenai_url = \"{upstream}\"\nanthropic_url = \"{upstream}\"\nspool_dir = \"{}\"\nfsync_interval_ms = 10\nworker_threads = 2\n{extra}\n",
+        "[proxy]\nopenai_url = \"{upstream}\"\nanthropic_url = \"{upstream}\"\nspool_dir = \"{}\"\nfsync_interval_ms = 10\n{workers}{extra}\n",
         spool.display()
     )
 }

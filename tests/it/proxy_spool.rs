@@ -14,6 +14,16 @@ const END: &str = "event: message_delta\ndata: {\"type\":\"message_delta\",\"del
 
 #[tokio::test]
 async fn two_hundred_parallel_streams_are_recorded_exactly_once() {
+    parallel_streams("").await;
+}
+
+/// The same on the multi-thread runtime (more than one worker).
+#[tokio::test]
+async fn two_hundred_parallel_streams_on_two_workers() {
+    parallel_streams("worker_threads = 2").await;
+}
+
+async fn parallel_streams(extra: &str) {
     let fake = Fake::start();
     fake.script(
         "s",
@@ -23,7 +33,7 @@ async fn two_hundred_parallel_streams_are_recorded_exactly_once() {
             Step::Send(END),
         ]),
     );
-    let mut p = Proxy::start(fake.url(), "");
+    let mut p = Proxy::start(fake.url(), extra);
     let c = reqwest::Client::builder()
         .pool_max_idle_per_host(0)
         .build()
