@@ -104,8 +104,8 @@ fn parquet_columns(c: &Connection, lit: &str) -> Result<Vec<(String, String)>, G
 }
 
 /// `INSERT INTO ledger` the rows of `reader` (whose columns and types are `columns`), the same
-/// statement as queries/rollups/ingest_staging.sql over a staging-shaped select of the file,
-/// without the sort (see [`Store::ingest_direct`](crate::store::Store::ingest_direct)).
+/// statement as queries/rollups/ingest_staging.sql over a staging-shaped select of the file
+/// (see [`Store::ingest_direct`](crate::store::Store::ingest_direct)).
 fn insert(
     c: &Connection,
     reader: &str,
@@ -190,13 +190,13 @@ fn insert(
     Ok(n)
 }
 
-/// queries/rollups/ingest_staging.sql reading `from` instead of the staging table, unsorted.
+/// queries/rollups/ingest_staging.sql reading `from` instead of the staging table.
 fn ingest_statement(from: &str) -> Result<String, GaveUp> {
-    const TAIL: &str = "FROM staging\nORDER BY ChargePeriodStart, x_RowKey;";
+    const TAIL: &str = "FROM staging;";
     let text = queries::INGEST_STAGING.trim_end();
     text.strip_suffix(TAIL)
         .map(|head| format!("{head}{from}"))
-        .ok_or_else(|| GaveUp("ingest_staging.sql no longer ends with its sort".into()))
+        .ok_or_else(|| GaveUp("ingest_staging.sql no longer ends with FROM staging".into()))
 }
 
 /// A file column of type `ty` as the ledger's type for `kind`, the way the checked path reads
@@ -256,7 +256,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn ingest_statement_reads_the_given_relation_unsorted() {
+    fn ingest_statement_reads_the_given_relation() {
         let sql = ingest_statement("FROM x AS staging").expect("statement");
         assert!(sql.starts_with("-- "), "{sql}");
         assert!(sql.ends_with("FROM x AS staging"), "{sql}");

@@ -61,7 +61,9 @@ impl Store {
         scope: &IngestScope,
         rows: &[LedgerRow],
     ) -> Result<IngestSummary, IngestError> {
-        self.ingest_with(scope, |c| append_rows(c, rows))
+        self.ingest_with(scope, |c| {
+            Ok(super::append::append_ledger_rows(c, "staging", rows)?)
+        })
     }
 
     /// Replaces `scope` with whatever `fill` stages (e.g. `INSERT INTO staging SELECT ... FROM read_csv(..)`).
@@ -97,6 +99,9 @@ impl Store {
                 replaced += on_scope(c, scope, "DELETE FROM ledger")?;
             }
             let written = c.execute(queries::INGEST_STAGING, [])?;
+            for scope in scopes {
+                cluster_by_time(c, scope)?;
+            }
             c.execute_batch(queries::DIMS_REBUILD)?;
             c.execute_batch(queries::DAILY_REBUILD)?;
             c.execute_batch(queries::MONTHLY_REBUILD)?;
@@ -253,64 +258,6 @@ fn check_one_currency(c: &Connection) -> Result<(), IngestError> {
             found.join(" and ")
         )));
     }
-    Ok(())
-}
-
-fn append_rows(c: &Connection, rows: &[LedgerRow]) -> Result<(), IngestError> {
-    let mut app = c.appender_to_catalog_and_db("staging", "temp", "main")?;
-    for r in rows {
-        let (bp_start, bp_end) = r.billing_period();
-        let s = |d: &rust_decimal::Decimal| d.to_string();
-        app.append_row(params![
-            s(&r.billed_cost),
-            s(&r.effective_cost),
-            r.list_cost.as_ref().map(s),
-            Option::<String>::None,
-            r.billing_account_id,
-            r.billing_account_name,
-            r.billing_currency,
-            bp_start,
-            bp_end,
-            r.charge_category,
-            Option::<String>::None,
-            r.charge_description,
-            r.charge_frequency,
-            r.charge_period_start,
-            r.charge_period_end,
-            r.consumed_quantity.as_ref().map(s),
-            r.consumed_unit,
-            r.consumed_quantity.as_ref().map(s),
-            r.consumed_unit,
-            r.pricing_category,
-            r.list_unit_price.as_ref().map(s),
-            r.invoice_issuer_name,
-            r.provider_name,
-            r.publisher_name,
-            r.region_id,
-            r.resource_id,
-            r.resource_name,
-            r.resource_type,
-            r.service_category,
-            r.service_subcategory,
-            r.service_name,
-            r.sku_id,
-            r.sku_price_details,
-            r.sub_account_id,
-            r.sub_account_name,
-            r.tags_json(),
-            r.source,
-            r.source_file,
-            r.row_key,
-            r.model,
-            r.token_type,
-            r.requests,
-            r.api_key_id,
-            r.api_key_name,
-            r.raw_usage_type,
-            r.unpriced,
-        ])?;
-    }
-    app.flush()?;
     Ok(())
 }
 
