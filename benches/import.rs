@@ -5,10 +5,14 @@
 //! RSS (VmHWM). A zip holds the same CSV; raw DuckDB cannot read a zip, so the zip import is
 //! set against the CSV's CTAS.
 //!
+//! Then API ingest (issue 17 item 2): the same daily + request rows as `LedgerRow`s through
+//! `Store::ingest_rows` (the Appender path of every sync, the demo and the gateway), rows/s and
+//! peak RSS, in a child of its own on a fresh DB file (rows built before the clock starts).
+//!
 //! `cargo bench --bench import` (release). The files are generated once into
 //! `<target dir>/tmp/import-bench/` and reused. `TOLLGATE_BENCH_ROUNDS=N` (default 3) rounds
 //! per format; `TOLLGATE_BENCH_REQUEST_ROWS=N` (default 1,781,000, so ~2.0M rows in all);
-//! `TOLLGATE_BENCH_FORMATS=csv,parquet,zip` to pick formats. The machine's load average is
+//! `TOLLGATE_BENCH_FORMATS=csv,parquet,zip,rows` to pick what runs. The machine's load average is
 //! printed with each figure: ratios of interleaved runs are what to compare.
 
 #[path = "import/focus_file.rs"]
@@ -45,8 +49,8 @@ fn main() {
     };
     let rounds = env_num("TOLLGATE_BENCH_ROUNDS", 3);
     let requests = env_num("TOLLGATE_BENCH_REQUEST_ROWS", 1_781_000);
-    let formats =
-        std::env::var("TOLLGATE_BENCH_FORMATS").unwrap_or_else(|_| "csv,parquet,zip".to_string());
+    let formats = std::env::var("TOLLGATE_BENCH_FORMATS")
+        .unwrap_or_else(|_| "csv,parquet,zip,rows".to_string());
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("import-bench");
     let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
     let files = focus_file::ensure(&cache, today, requests);
@@ -63,6 +67,20 @@ fn main() {
         "format", "round", "duckdb s", "tollgate s", "speed", "duckdb MiB", "tollg MiB", "RSS x"
     );
     for format in formats.split(',') {
+        if format == "rows" {
+            for round in 1..=rounds {
+                let run = spawn("rows", &requests.to_string());
+                println!(
+                    "API ingest round {round}: {} rows in {:.2}s = {:.0} rows/s (target >= 500000), peak RSS {:.0} MiB  {}",
+                    run.rows,
+                    run.secs,
+                    run.rows as f64 / run.secs,
+                    run.rss_mib,
+                    load()
+                );
+            }
+            continue;
+        }
         let (input, raw_input) = match format {
             "csv" => (&files.csv, &files.csv),
             "parquet" => (&files.parquet, &files.parquet),
@@ -71,8 +89,8 @@ fn main() {
         };
         let mut ratios = Vec::new();
         for round in 1..=rounds {
-            let raw = spawn("duckdb", raw_input);
-            let ours = spawn("tollgate", input);
+            let raw = spawn("duckdb", &raw_input.display().to_string());
+            let ours = spawn("tollgate", &input.display().to_string());
             assert_eq!(raw.rows, ours.rows, "both load every row");
             let speed = raw.secs / ours.secs;
             let rss = ours.rss_mib / raw.rss_mib;
@@ -107,7 +125,7 @@ fn load() -> String {
         .unwrap_or_default()
 }
 
-fn spawn(kind: &str, input: &Path) -> Run {
+fn spawn(kind: &str, input: &str) -> Run {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("bench.duckdb");
     let exe = std::env::current_exe().expect("exe");
@@ -138,8 +156,18 @@ fn spawn(kind: &str, input: &Path) -> Run {
 
 /// In the child: loads `input` into a new DB file `db`, prints seconds, peak RSS MiB, rows.
 fn child(kind: &str, input: &Path, db: &Path) {
-    let started = Instant::now();
+    let mut started = Instant::now();
     let rows = match kind {
+        "rows" => {
+            let n: usize = input.display().to_string().parse().expect("rows");
+            let today = NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+            let mut rows = scale::daily_rows(today);
+            rows.extend(scale::request_rows(today, n));
+            let store = tollgate::store::Store::open(db).expect("open");
+            started = Instant::now();
+            scale::ingest(&store, &rows);
+            rows.len() as u64
+        }
         "duckdb" => {
             let c = duckdb::Connection::open(db).expect("open");
             let lit = input.display().to_string().replace('\'', "''");

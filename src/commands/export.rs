@@ -1,4 +1,5 @@
 //! `tollgate export --month M --out DIR`: write the month's business-review pack.
+//! `tollgate export --lake DIR [--since M]`: write or update the FOCUS Parquet lake.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -12,11 +13,23 @@ use crate::month::Month;
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// Month of the pack (YYYY-MM)
-    #[arg(long, value_name = "M", value_parser = parse_month)]
-    pub month: Month,
+    #[arg(long, value_name = "M", value_parser = parse_month, required_unless_present = "lake", conflicts_with = "lake")]
+    pub month: Option<Month>,
     /// Directory the pack is written to (new, empty, or an earlier pack to replace)
+    #[arg(
+        long,
+        value_name = "DIR",
+        required_unless_present = "lake",
+        conflicts_with = "lake"
+    )]
+    pub out: Option<PathBuf>,
+    /// Write the ledger as a Hive-partitioned FOCUS Parquet lake into DIR (new, empty, or an
+    /// earlier lake, whose changed partitions are rewritten)
     #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    pub lake: Option<PathBuf>,
+    /// With --lake: only BillingPeriod months from M on (earlier partitions are left alone)
+    #[arg(long, value_name = "M", value_parser = parse_month, requires = "lake")]
+    pub since: Option<Month>,
 }
 
 fn parse_month(s: &str) -> Result<Month, String> {
@@ -25,10 +38,30 @@ fn parse_month(s: &str) -> Result<Month, String> {
 
 pub fn run(cli: &Cli, args: &ExportArgs) -> anyhow::Result<()> {
     let ctx = Context::open(cli)?;
-    let today = ctx.today()?;
-    let pack =
-        crate::export::write_pack(&ctx.store, &ctx.config.config, args.month, &args.out, today)?;
     let mut out = std::io::stdout().lock();
+    let (Some(month), Some(dir)) = (args.month, args.out.as_ref()) else {
+        let dir = args.lake.as_deref().unwrap_or(std::path::Path::new("."));
+        let lake =
+            crate::export::lake::write_lake(&ctx.store, &ctx.config.config, dir, args.since)?;
+        writeln!(
+            out,
+            "lake {}: {} partitions, {} written, {} unchanged, {} removed",
+            lake.dir.display(),
+            lake.partitions,
+            lake.written.len(),
+            lake.unchanged,
+            lake.removed.len()
+        )?;
+        for p in &lake.written {
+            writeln!(out, "  wrote   {p}")?;
+        }
+        for p in &lake.removed {
+            writeln!(out, "  removed {p}")?;
+        }
+        return Ok(());
+    };
+    let today = ctx.today()?;
+    let pack = crate::export::write_pack(&ctx.store, &ctx.config.config, month, dir, today)?;
     writeln!(
         out,
         "pack {} of {} written to {}",

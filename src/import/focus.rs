@@ -62,8 +62,9 @@ pub fn import_files(
     source: &str,
     currency: &str,
 ) -> Result<ImportSummary, ImportError> {
+    let files = expand_dirs(files)?;
     let mut prepared = Vec::new();
-    for f in files {
+    for f in &files {
         let canonical = std::fs::canonicalize(f).map_err(|e| ImportError::File {
             file: f.display().to_string(),
             message: format!("cannot open it: {e}"),
@@ -301,6 +302,50 @@ pub fn sha256_file(p: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(hex::encode(h.finalize()))
+}
+
+/// Each directory among `files` replaced by the files it holds (a lake written by `export
+/// --lake`, or any tree of exports), in name order, skipping names that start with `_` or `.`
+/// (a lake's manifest and allocation, hidden files).
+fn expand_dirs(files: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut out = Vec::new();
+    for f in files {
+        if !f.is_dir() {
+            out.push(f.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut dirs = vec![f.clone()];
+        while let Some(dir) = dirs.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| file_err(&dir, &format!("cannot list it: {e}")))?;
+            for entry in entries {
+                let path = entry
+                    .map_err(|e| file_err(&dir, &format!("cannot list it: {e}")))?
+                    .path();
+                let hidden = path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(['_', '.']));
+                if hidden {
+                    continue;
+                }
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if is_importable(&path) {
+                    found.push(path);
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(file_err(
+                f,
+                "is a directory with no FOCUS file (.csv, .csv.gz, .parquet or .zip) in it",
+            ));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
 }
 
 /// Whether `p` has a file type `import_files` reads (.csv, .csv.gz, .tsv, .parquet, .zip).

@@ -113,7 +113,7 @@ pub(super) fn stage_file(
     select.insert(tags_at, "?".to_string());
     select.insert(tags_at + 1, "?".to_string());
     select.insert(tags_at + 2, "concat(?, __line)".to_string());
-    select.push("false".to_string());
+    select.push(unpriced_expr(columns.iter().map(String::as_str)));
     let sql = format!(
         "INSERT INTO staging SELECT {} FROM focus_raw ORDER BY __line",
         select.join(", ")
@@ -132,6 +132,17 @@ pub(super) fn stage_file(
     c.execute_batch("DROP TABLE focus_raw")
         .map_err(|e| file_err(shown, &e.to_string()))?;
     Ok(n)
+}
+
+/// `x_Unpriced` from the file's column of that name (a tollgate export or lake), else false.
+pub(super) fn unpriced_expr<'a>(mut names: impl Iterator<Item = &'a str>) -> String {
+    match names.find(|n| n.eq_ignore_ascii_case("x_Unpriced")) {
+        Some(n) => format!(
+            "COALESCE(CAST(NULLIF(trim(CAST({} AS VARCHAR)), '') AS BOOLEAN), false)",
+            quote_ident(n)
+        ),
+        None => "false".to_string(),
+    }
 }
 
 /// Values for optional columns a file does not have.

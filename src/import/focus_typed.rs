@@ -11,7 +11,7 @@ use std::path::Path;
 use duckdb::Connection;
 
 use super::focus::{format_of, unzip_csvs, Format};
-use super::focus_checked::{quote_ident, Target};
+use super::focus_checked::{quote_ident, unpriced_expr, Target};
 use super::focus_columns::{Kind, COLUMNS};
 use super::focus_csv::{header, literal};
 use crate::store::queries;
@@ -172,7 +172,10 @@ fn insert(
             literal(target.row_key_prefix)
         ),
     );
-    select.push("false AS x_Unpriced".to_string());
+    select.push(format!(
+        "{} AS x_Unpriced",
+        unpriced_expr(columns.iter().map(|(n, _)| n.as_str()))
+    ));
     let from = format!(
         "FROM (SELECT {} FROM {reader}) AS staging",
         select.join(", ")

@@ -78,4 +78,8 @@ queries! {
     EXPORT_FRESHNESS = "export/freshness.sql";
     EXPORT_PACK_INSERT = "export/pack_insert.sql";
     EXPORT_PACK_PREVIOUS = "export/pack_previous.sql";
+    // The FOCUS Parquet lake (`export --lake`).
+    LAKE_ALLOCATION = "export/lake_allocation.sql";
+    LAKE_PARTITION = "export/lake_partition.sql";
+    LAKE_PARTITIONS = "export/lake_partitions.sql";
 }

@@ -33,6 +33,8 @@ mod gates;
 mod http_messages;
 mod import_focus;
 mod import_focus_broken;
+mod lake;
+mod lake_spark;
 mod outcomes;
 mod prices;
 mod proxy_anthropic;
