@@ -1,6 +1,7 @@
 //! The import benchmark's input: a FOCUS 1.2 CSV of ~2M rows (3 years x 200 use cases of daily
-//! rows plus hourly request rows, from `support/scale.rs`), and the same rows as Parquet and as
-//! a zip of the CSV. Written once into the cache directory and reused by later runs.
+//! rows plus hourly request rows, from `support/scale.rs`, in time order), and the same rows as
+//! Parquet and as a zip of the CSV. Written once into the cache directory and reused by later
+//! runs.
 
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
@@ -44,12 +45,14 @@ pub fn ensure(dir: &Path, today: NaiveDate, requests: usize) -> Files {
         let tmp = files.csv.with_extension("csv.tmp");
         let mut w = BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp).expect("csv"));
         writeln!(w, "{HEADER}").expect("write");
-        for r in scale::daily_rows(today) {
-            write_row(&mut w, &r);
+        // In time order, as exports written by day or month are.
+        let mut rows = scale::daily_rows(today);
+        rows.extend(scale::request_rows(today, requests));
+        rows.sort_by_key(|r| r.charge_period_start);
+        for r in &rows {
+            write_row(&mut w, r);
         }
-        for r in scale::request_rows(today, requests) {
-            write_row(&mut w, &r);
-        }
+        drop(rows);
         w.flush().expect("flush");
         drop(w);
         std::fs::rename(&tmp, &files.csv).expect("rename");

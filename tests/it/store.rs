@@ -231,7 +231,8 @@ fn every_sql_file_is_registered_and_prepares() {
 fn only_the_view_joins_dim_alloc() {
     let mut checked = 0;
     for (file, text) in tollgate::store::queries::ALL {
-        if *file == "alloc/dim_alloc.sql" {
+        // dim_alloc.sql builds it; the lake exports it whole as data (no join, no sums).
+        if *file == "alloc/dim_alloc.sql" || *file == "export/lake_allocation.sql" {
             continue;
         }
         let code: String = text
