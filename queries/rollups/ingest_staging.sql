@@ -1,6 +1,9 @@
 -- Moves staged rows into the ledger, casting money exactly and deriving the dimension key
--- that allocation rules and categories are evaluated on. Rows go in by time, so each row group
--- covers a short period and DuckDB's zone maps skip the groups outside a month or a window.
+-- that allocation rules and categories are evaluated on. Rows go in as staged; a write puts a
+-- scope's rows in time order afterwards only when they arrived out of it (store/ingest.rs,
+-- cluster_by_time), so each row group covers a short period and DuckDB's zone maps skip the
+-- groups outside a month or a window. FOCUS imports run this select over the file itself
+-- (import/focus_typed.rs).
 INSERT INTO ledger
 SELECT
     CAST(BilledCost AS DECIMAL(18, 9)),
@@ -25,5 +28,4 @@ SELECT
         coalesce(ResourceType, ''), coalesce(SkuId, ''))),
     x_Model, x_TokenType, x_Requests, x_ApiKeyId, x_ApiKeyName, x_RawUsageType,
     COALESCE(x_Unpriced, false)
-FROM staging
-ORDER BY ChargePeriodStart, x_RowKey;
+FROM staging;

@@ -1,10 +1,11 @@
--- Rows on their way into the ledger. Money and quantities arrive as text and are cast once,
--- in ingest_staging.sql, so every source (API records, FOCUS files, the demo) shares one path.
+-- Rows on their way into the ledger, typed as the ledger is (money DECIMAL, times TIMESTAMP):
+-- the Appender writes native values (store/append.rs) and FOCUS files are cast once on the way
+-- in, so every source (API records, FOCUS files, the demo) shares one path.
 CREATE OR REPLACE TEMP TABLE staging (
-    BilledCost          VARCHAR,
-    EffectiveCost       VARCHAR,
-    ListCost            VARCHAR,
-    ContractedCost      VARCHAR,
+    BilledCost          DECIMAL(18, 9),
+    EffectiveCost       DECIMAL(18, 9),
+    ListCost            DECIMAL(18, 9),
+    ContractedCost      DECIMAL(18, 9),
     BillingAccountId    VARCHAR,
     BillingAccountName  VARCHAR,
     BillingCurrency     VARCHAR,
@@ -16,12 +17,12 @@ CREATE OR REPLACE TEMP TABLE staging (
     ChargeFrequency     VARCHAR,
     ChargePeriodStart   TIMESTAMP,
     ChargePeriodEnd     TIMESTAMP,
-    ConsumedQuantity    VARCHAR,
+    ConsumedQuantity    DECIMAL(28, 6),
     ConsumedUnit        VARCHAR,
-    PricingQuantity     VARCHAR,
+    PricingQuantity     DECIMAL(28, 6),
     PricingUnit         VARCHAR,
     PricingCategory     VARCHAR,
-    ListUnitPrice       VARCHAR,
+    ListUnitPrice       DECIMAL(28, 12),
     InvoiceIssuerName   VARCHAR,
     ProviderName        VARCHAR,
     PublisherName       VARCHAR,

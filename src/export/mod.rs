@@ -27,6 +27,7 @@ pub mod diff;
 pub mod doc;
 pub mod focus_files;
 pub mod html;
+pub mod lake;
 pub mod manifest;
 pub mod quarter;
 pub mod summary_md;

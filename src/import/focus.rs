@@ -1,16 +1,15 @@
 //! `tollgate import focus FILE...`: FOCUS 1.0–1.2 CSV, Parquet and zip-of-CSV exports, read
-//! inside DuckDB (read_csv / read_parquet), checked column by column, and written through the
-//! ledger's one ingest path. All files of one import land together or not at all; re-importing
-//! a file replaces the rows it brought before.
+//! inside DuckDB (read_csv / read_parquet) typed and in parallel, or, when that refuses a file,
+//! checked column by column to name what is wrong. All files of one import land together or
+//! not at all; re-importing a file replaces the rows it brought before.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use duckdb::Connection;
 use sha2::{Digest, Sha256};
 
-use super::focus_columns::{Kind, COLUMNS};
-use super::focus_csv::{load_csv, CsvError};
+use super::focus_checked::{stage_file, Target};
+use super::focus_typed;
 use crate::store::{IngestScope, Store};
 
 #[derive(Debug, thiserror::Error)]
@@ -40,50 +39,105 @@ pub struct ImportSummary {
     pub rows_replaced: usize,
 }
 
+/// A file to import: as the user named it, its canonical path, and its key in the ledger
+/// (`x_SourceFile`, the canonical path).
+struct Prepared {
+    shown: PathBuf,
+    canonical: PathBuf,
+    key: String,
+    row_key_prefix: String,
+}
+
 /// Imports `files` as source `source`. Nothing changes if any file is bad.
 /// Every row's BillingCurrency must be `currency` (the ledger's, `[ledger] currency`).
+///
+/// The typed path ([`focus_typed`](super::focus_typed)) reads each file in parallel straight
+/// into the ledger while the files' checksums are computed alongside; if it refuses anything,
+/// its transaction is rolled back and the checked path ([`focus_checked`](super::focus_checked))
+/// runs instead, naming the file, line and column of what is wrong (or reading what the typed
+/// read could not).
 pub fn import_files(
     store: &Store,
     files: &[PathBuf],
     source: &str,
     currency: &str,
 ) -> Result<ImportSummary, ImportError> {
-    let mut scopes = Vec::new();
+    let files = expand_dirs(files)?;
     let mut prepared = Vec::new();
-    for f in files {
+    for f in &files {
         let canonical = std::fs::canonicalize(f).map_err(|e| ImportError::File {
             file: f.display().to_string(),
             message: format!("cannot open it: {e}"),
         })?;
-        let sha =
-            sha256_file(&canonical).map_err(|e| file_err(f, &format!("cannot read it: {e}")))?;
         let key = canonical.display().to_string();
-        scopes.push(IngestScope::File {
-            source: source.to_string(),
-            file: key.clone(),
-            sha256: sha,
+        prepared.push(Prepared {
+            shown: f.clone(),
+            row_key_prefix: row_key_prefix(&key),
+            canonical,
+            key,
         });
-        prepared.push((f.clone(), canonical, key));
     }
-    let mut counts = Vec::new();
+    let mut checksums = Checksums::start(&prepared);
     let tmp = tempfile::Builder::new()
         .prefix("tollgate-import")
         .tempdir()
         .map_err(|e| ImportError::Store(e.to_string()))?;
+    match import_typed(
+        store,
+        &prepared,
+        source,
+        currency,
+        &mut checksums,
+        tmp.path(),
+    ) {
+        Ok(summary) => return Ok(summary),
+        Err(reason) => tracing::debug!("typed import gave up ({reason}); checking every value"),
+    }
+    import_checked(
+        store,
+        &prepared,
+        source,
+        currency,
+        &mut checksums,
+        tmp.path(),
+    )
+}
+
+/// The checked path: every file read as text, checked value by value, staged, then written.
+fn import_checked(
+    store: &Store,
+    prepared: &[Prepared],
+    source: &str,
+    currency: &str,
+    checksums: &mut Checksums,
+    scratch: &Path,
+) -> Result<ImportSummary, ImportError> {
+    let shas = checksums.get(prepared)?;
+    let scopes: Vec<IngestScope> = prepared
+        .iter()
+        .zip(shas)
+        .map(|(p, sha256)| IngestScope::File {
+            source: source.to_string(),
+            file: p.key.clone(),
+            sha256,
+        })
+        .collect();
+    let mut counts = Vec::new();
     let mut failure: Option<ImportError> = None;
     let result = store.ingest_scopes(&scopes, |c| {
-        for (i, (shown, canonical, key)) in prepared.iter().enumerate() {
+        for (i, p) in prepared.iter().enumerate() {
             let target = Target {
-                key,
+                key: &p.key,
                 source,
                 currency,
+                row_key_prefix: &p.row_key_prefix,
             };
             match stage_file(
                 c,
-                shown,
-                canonical,
+                &p.shown,
+                &p.canonical,
                 &target,
-                &tmp.path().join(i.to_string()),
+                &scratch.join(format!("checked-{i}")),
             ) {
                 Ok(n) => counts.push(n),
                 Err(e) => {
@@ -100,20 +154,136 @@ pub fn import_files(
         return Err(e);
     }
     let summary = result.map_err(|e| ImportError::Store(e.to_string()))?;
-    Ok(ImportSummary {
+    Ok(summary_of(prepared, counts, summary.rows_replaced))
+}
+
+/// The typed path: every file inserted straight into the ledger in one transaction. `Err`
+/// (with the reason) when it gave up; nothing was written then.
+fn import_typed(
+    store: &Store,
+    prepared: &[Prepared],
+    source: &str,
+    currency: &str,
+    checksums: &mut Checksums,
+    scratch: &Path,
+) -> Result<ImportSummary, String> {
+    let mut keys: Vec<&str> = prepared.iter().map(|p| p.key.as_str()).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    if keys.len() != prepared.len() {
+        return Err("a file is named twice".into());
+    }
+    let scopes: Vec<IngestScope> = prepared
+        .iter()
+        .map(|p| IngestScope::File {
+            source: source.to_string(),
+            file: p.key.clone(),
+            sha256: String::new(),
+        })
+        .collect();
+    let mut counts = Vec::new();
+    let mut gave_up = None;
+    let result = store.ingest_direct(&scopes, |c| {
+        for (i, p) in prepared.iter().enumerate() {
+            let target = Target {
+                key: &p.key,
+                source,
+                currency,
+                row_key_prefix: &p.row_key_prefix,
+            };
+            let scratch = scratch.join(format!("typed-{i}"));
+            match focus_typed::insert_file(c, &p.canonical, &target, &scratch) {
+                Ok(n) => counts.push(n),
+                Err(e) => {
+                    gave_up = Some(e.0);
+                    return Err(crate::store::IngestError::Invalid("gave up".into()));
+                }
+            }
+        }
+        let shas = checksums
+            .get(prepared)
+            .map_err(|e| crate::store::IngestError::Invalid(e.to_string()))?;
+        Ok(scopes
+            .iter()
+            .zip(shas)
+            .map(|(s, sha256)| match s {
+                IngestScope::File { source, file, .. } => IngestScope::File {
+                    source: source.clone(),
+                    file: file.clone(),
+                    sha256,
+                },
+                other => other.clone(),
+            })
+            .collect())
+    });
+    match (result, gave_up) {
+        (_, Some(reason)) => Err(reason),
+        (Err(e), None) => Err(e.to_string()),
+        (Ok(summary), None) => Ok(summary_of(prepared, counts, summary.rows_replaced)),
+    }
+}
+
+fn summary_of(prepared: &[Prepared], counts: Vec<usize>, rows_replaced: usize) -> ImportSummary {
+    ImportSummary {
         files: prepared
             .iter()
             .zip(counts)
-            .map(|((f, _, _), rows)| FileImport {
-                file: f.clone(),
+            .map(|(p, rows)| FileImport {
+                file: p.shown.clone(),
                 rows,
             })
             .collect(),
-        rows_replaced: summary.rows_replaced,
-    })
+        rows_replaced,
+    }
 }
 
-fn file_err(file: &Path, message: &str) -> ImportError {
+/// The row keys of a file are this prefix and the row's line number: unique in the ledger
+/// (the prefix is the file's key hashed), cheap to build, and the same on every re-import.
+fn row_key_prefix(key: &str) -> String {
+    let digest = hex::encode(Sha256::digest(key.as_bytes()));
+    format!("{}:", &digest[..16])
+}
+
+/// The files' SHA-256, computed on threads of their own while DuckDB reads the files.
+struct Checksums {
+    running: Vec<std::thread::JoinHandle<std::io::Result<String>>>,
+    done: Option<Vec<String>>,
+}
+
+impl Checksums {
+    fn start(prepared: &[Prepared]) -> Checksums {
+        let running = prepared
+            .iter()
+            .map(|p| {
+                let path = p.canonical.clone();
+                std::thread::spawn(move || sha256_file(&path))
+            })
+            .collect();
+        Checksums {
+            running,
+            done: None,
+        }
+    }
+
+    /// Waits for every checksum (once); the first file that could not be read is the error.
+    fn get(&mut self, prepared: &[Prepared]) -> Result<Vec<String>, ImportError> {
+        if let Some(done) = &self.done {
+            return Ok(done.clone());
+        }
+        let mut out = Vec::new();
+        for (p, handle) in prepared.iter().zip(self.running.drain(..)) {
+            let sha = handle
+                .join()
+                .map_err(|_| file_err(&p.shown, "cannot read it: the checksum thread failed"))?
+                .map_err(|e| file_err(&p.shown, &format!("cannot read it: {e}")))?;
+            out.push(sha);
+        }
+        self.done = Some(out.clone());
+        Ok(out)
+    }
+}
+
+pub(super) fn file_err(file: &Path, message: &str) -> ImportError {
     ImportError::File {
         file: file.display().to_string(),
         message: message.to_string(),
@@ -134,19 +304,63 @@ pub fn sha256_file(p: &Path) -> std::io::Result<String> {
     Ok(hex::encode(h.finalize()))
 }
 
+/// Each directory among `files` replaced by the files it holds (a lake written by `export
+/// --lake`, or any tree of exports), in name order, skipping names that start with `_` or `.`
+/// (a lake's manifest and allocation, hidden files).
+fn expand_dirs(files: &[PathBuf]) -> Result<Vec<PathBuf>, ImportError> {
+    let mut out = Vec::new();
+    for f in files {
+        if !f.is_dir() {
+            out.push(f.clone());
+            continue;
+        }
+        let mut found = Vec::new();
+        let mut dirs = vec![f.clone()];
+        while let Some(dir) = dirs.pop() {
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| file_err(&dir, &format!("cannot list it: {e}")))?;
+            for entry in entries {
+                let path = entry
+                    .map_err(|e| file_err(&dir, &format!("cannot list it: {e}")))?
+                    .path();
+                let hidden = path
+                    .file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with(['_', '.']));
+                if hidden {
+                    continue;
+                }
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if is_importable(&path) {
+                    found.push(path);
+                }
+            }
+        }
+        if found.is_empty() {
+            return Err(file_err(
+                f,
+                "is a directory with no FOCUS file (.csv, .csv.gz, .parquet or .zip) in it",
+            ));
+        }
+        found.sort();
+        out.extend(found);
+    }
+    Ok(out)
+}
+
 /// Whether `p` has a file type `import_files` reads (.csv, .csv.gz, .tsv, .parquet, .zip).
 pub fn is_importable(p: &Path) -> bool {
     format_of(p).is_some()
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum Format {
+pub(super) enum Format {
     Csv,
     Parquet,
     Zip,
 }
 
-fn format_of(p: &Path) -> Option<Format> {
+pub(super) fn format_of(p: &Path) -> Option<Format> {
     let name = p.file_name()?.to_string_lossy().to_lowercase();
     if name.ends_with(".parquet") {
         Some(Format::Parquet)
@@ -159,281 +373,11 @@ fn format_of(p: &Path) -> Option<Format> {
     }
 }
 
-/// Where a file's rows go: the file's key, the source and the ledger's currency.
-struct Target<'a> {
-    key: &'a str,
-    source: &'a str,
-    currency: &'a str,
-}
-
-/// Loads one file into `focus_raw`, checks it, and appends it to `staging`. Returns its rows.
-fn stage_file(
-    c: &Connection,
-    shown: &Path,
-    path: &Path,
-    target: &Target<'_>,
-    scratch: &Path,
-) -> Result<usize, ImportError> {
-    let Target {
-        key,
-        source,
-        currency,
-    } = *target;
-    let format = format_of(path).ok_or_else(|| file_err(shown, "unknown file type: tollgate imports FOCUS .csv, .csv.gz, .parquet or .zip (of CSVs) files"))?;
-    let read_err = |e: duckdb::Error| {
-        let first = e.to_string().lines().next().unwrap_or_default().to_string();
-        file_err(shown, &format!("cannot read it as Parquet: {first}"))
-    };
-    let csv_err = |e: CsvError| file_err(shown, &e.to_string());
-    match format {
-        Format::Csv => load_csv(c, &[(path.display().to_string(), None)]).map_err(csv_err)?,
-        Format::Parquet => load_parquet(c, &path.display().to_string()).map_err(read_err)?,
-        Format::Zip => {
-            let csvs = unzip_csvs(path, scratch).map_err(|m| file_err(shown, &m))?;
-            load_csv(c, &csvs).map_err(csv_err)?
-        }
-    }
-    let columns = raw_columns(c).map_err(|e| file_err(shown, &e.to_string()))?;
-    let found = |aliases: &[&str], name: &str| -> Option<String> {
-        let wanted: Vec<String> = if aliases.is_empty() {
-            vec![name.to_lowercase()]
-        } else {
-            aliases.iter().map(|a| a.to_lowercase()).collect()
-        };
-        wanted
-            .iter()
-            .find_map(|w| columns.iter().find(|c| c.to_lowercase() == *w).cloned())
-    };
-    let missing: Vec<&str> = COLUMNS
-        .iter()
-        .filter(|col| col.required && found(col.aliases, col.name).is_none())
-        .map(|col| col.name)
-        .collect();
-    if !missing.is_empty() {
-        return Err(file_err(
-            shown,
-            &format!(
-                "missing mandatory FOCUS column{} {}; tollgate reads FOCUS 1.0-1.2 cost and usage exports (header row required)",
-                if missing.len() > 1 { "s" } else { "" },
-                missing.join(", ")
-            ),
-        ));
-    }
-    let rows: i64 = c
-        .query_row("SELECT count(*) FROM focus_raw", [], |r| r.get(0))
-        .map_err(|e| file_err(shown, &e.to_string()))?;
-    if rows == 0 {
-        return Err(file_err(
-            shown,
-            "has a header but no rows; nothing to import",
-        ));
-    }
-    let mut select = Vec::new();
-    for col in COLUMNS {
-        let expr = match found(col.aliases, col.name) {
-            Some(actual) => {
-                let q = quote_ident(&actual);
-                check_column(c, shown, col.name, &q, col.kind, col.required)?;
-                match col.kind {
-                    Kind::Time => format!("CAST(NULLIF(trim({q}), '') AS TIMESTAMP)"),
-                    Kind::Integer => format!("CAST(NULLIF(trim({q}), '') AS BIGINT)"),
-                    _ => format!("NULLIF(trim({q}), '')"),
-                }
-            }
-            None => default_expr(col.name, &found),
-        };
-        select.push(expr);
-    }
-    if let Some(actual) = found(&[], "BillingCurrency") {
-        check_currency(c, shown, &quote_ident(&actual), currency)?;
-    }
-    // x_Source, x_SourceFile, x_RowKey go where staging.sql has them (after Tags).
-    let tags_at = COLUMNS
-        .iter()
-        .position(|c| c.name == "Tags")
-        .map(|i| i + 1)
-        .unwrap_or(select.len());
-    select.insert(tags_at, "?".to_string());
-    select.insert(tags_at + 1, "?".to_string());
-    select.insert(tags_at + 2, "md5(concat(?, chr(31), __line))".to_string());
-    select.push("false".to_string());
-    let sql = format!(
-        "INSERT INTO staging SELECT {} FROM focus_raw ORDER BY __line",
-        select.join(", ")
-    );
-    let n = c.execute(&sql, [source, key, key]).map_err(|e| {
-        file_err(
-            shown,
-            &format!(
-                "cannot convert its rows: {}",
-                e.to_string().lines().next().unwrap_or_default()
-            ),
-        )
-    })?;
-    c.execute_batch("DROP TABLE focus_raw")
-        .map_err(|e| file_err(shown, &e.to_string()))?;
-    Ok(n)
-}
-
-/// Values for optional columns a file does not have.
-fn default_expr(name: &str, found: &dyn Fn(&[&str], &str) -> Option<String>) -> String {
-    let col = |n: &str| found(&[], n).map(|a| quote_ident(&a));
-    let provider = found(
-        &["ProviderName", "ServiceProviderName", "Provider"],
-        "ProviderName",
-    )
-    .map(|a| quote_ident(&a));
-    let start =
-        col("ChargePeriodStart").map(|s| format!("CAST(NULLIF(trim({s}), '') AS TIMESTAMP)"));
-    match (name, provider, start) {
-        ("InvoiceIssuerName" | "PublisherName", Some(p), _) => format!("NULLIF(trim({p}), '')"),
-        ("BillingPeriodStart", _, Some(s)) => format!("date_trunc('month', {s})"),
-        ("BillingPeriodEnd", _, Some(s)) => format!("date_trunc('month', {s}) + INTERVAL 1 MONTH"),
-        _ => "NULL".to_string(),
-    }
-}
-
-fn check_column(
-    c: &Connection,
-    shown: &Path,
-    name: &str,
-    q: &str,
-    kind: Kind,
-    required: bool,
-) -> Result<(), ImportError> {
-    let value_err = |line: i64, message: String| ImportError::Value {
-        file: shown.display().to_string(),
-        line,
-        column: name.to_string(),
-        message,
-    };
-    let db = |e: duckdb::Error| file_err(shown, &e.to_string());
-    if required {
-        let sql = format!("SELECT min(__line) FROM focus_raw WHERE {q} IS NULL OR trim({q}) = ''");
-        if let Some(line) = c
-            .query_row(&sql, [], |r| r.get::<_, Option<i64>>(0))
-            .map_err(db)?
-        {
-            return Err(value_err(
-                line,
-                "is empty, but FOCUS requires a value".to_string(),
-            ));
-        }
-    }
-    let (cast, what) = match kind {
-        Kind::Money | Kind::Quantity => ("DECIMAL(38, 12)", "a number"),
-        Kind::Time => ("TIMESTAMP", "a UTC timestamp such as 2026-07-14T00:00:00Z"),
-        Kind::Integer => ("BIGINT", "a whole number"),
-        Kind::Text => return Ok(()),
-    };
-    let sql = format!(
-        "SELECT __line, {q} FROM focus_raw WHERE NULLIF(trim({q}), '') IS NOT NULL AND TRY_CAST(trim({q}) AS {cast}) IS NULL ORDER BY __line LIMIT 1"
-    );
-    let bad: Option<(i64, String)> = c
-        .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map(Some)
-        .or_else(|e| {
-            if matches!(e, duckdb::Error::QueryReturnedNoRows) {
-                Ok(None)
-            } else {
-                Err(e)
-            }
-        })
-        .map_err(db)?;
-    if let Some((line, value)) = bad {
-        return Err(value_err(line, format!("'{value}' is not {what}")));
-    }
-    if kind == Kind::Money {
-        let sql = format!("SELECT min(__line) FROM focus_raw WHERE abs(TRY_CAST(trim({q}) AS DECIMAL(38, 12))) >= 1000000000");
-        if let Some(line) = c
-            .query_row(&sql, [], |r| r.get::<_, Option<i64>>(0))
-            .map_err(db)?
-        {
-            return Err(value_err(
-                line,
-                "is a billion dollars or more on one row; check the file's units".to_string(),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The first row billed in another currency than the ledger's: tollgate has no exchange rates.
-fn check_currency(
-    c: &Connection,
-    shown: &Path,
-    q: &str,
-    currency: &str,
-) -> Result<(), ImportError> {
-    let sql = format!(
-        "SELECT __line, trim({q}) FROM focus_raw WHERE NULLIF(trim({q}), '') IS NOT NULL AND upper(trim({q})) <> ? ORDER BY __line LIMIT 1"
-    );
-    let other: Option<(i64, String)> = c
-        .query_row(&sql, [currency], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map(Some)
-        .or_else(|e| match e {
-            duckdb::Error::QueryReturnedNoRows => Ok(None),
-            e => Err(e),
-        })
-        .map_err(|e| file_err(shown, &e.to_string()))?;
-    match other {
-        None => Ok(()),
-        Some((line, found)) => Err(ImportError::Value {
-            file: shown.display().to_string(),
-            line,
-            column: "BillingCurrency".to_string(),
-            message: crate::money::other_currency(&found, currency),
-        }),
-    }
-}
-
-fn quote_ident(name: &str) -> String {
-    format!("\"{}\"", name.replace('"', "\"\""))
-}
-
-fn load_parquet(c: &Connection, path: &str) -> Result<(), duckdb::Error> {
-    let lit = format!("'{}'", path.replace('\'', "''"));
-    c.execute_batch(&format!(
-        "CREATE OR REPLACE TEMP TABLE focus_typed AS SELECT * FROM read_parquet({lit})"
-    ))?;
-    let cols = describe(c, "focus_typed")?;
-    let exprs: Vec<String> = cols
-        .iter()
-        .map(|(name, ty)| {
-            let q = quote_ident(name);
-            let ty = ty.to_uppercase();
-            let e = if ty.starts_with("MAP") || ty.starts_with("STRUCT") {
-                format!("CAST(to_json({q}) AS VARCHAR)")
-            } else if ty.contains("TIME ZONE") || ty == "TIMESTAMPTZ" {
-                format!("strftime(CAST({q} AS TIMESTAMP), '%Y-%m-%d %H:%M:%S.%f')")
-            } else {
-                format!("CAST({q} AS VARCHAR)")
-            };
-            format!("{e} AS {q}")
-        })
-        .collect();
-    c.execute_batch(&format!(
-        "CREATE OR REPLACE TEMP TABLE focus_raw AS SELECT row_number() OVER () AS __line, {} FROM focus_typed; DROP TABLE focus_typed;",
-        exprs.join(", ")
-    ))
-}
-
-fn describe(c: &Connection, table: &str) -> Result<Vec<(String, String)>, duckdb::Error> {
-    let mut stmt = c.prepare("SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ? AND database_name = 'temp' ORDER BY column_index")?;
-    let rows = stmt.query_map([table], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
-}
-
-fn raw_columns(c: &Connection) -> Result<Vec<String>, duckdb::Error> {
-    Ok(describe(c, "focus_raw")?
-        .into_iter()
-        .map(|(n, _)| n)
-        .filter(|n| n != "__line")
-        .collect())
-}
-
 /// The zip's CSV entries, extracted: (path, entry name).
-fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<(String, Option<String>)>, String> {
+pub(super) fn unzip_csvs(
+    zip_path: &Path,
+    dir: &Path,
+) -> Result<Vec<(String, Option<String>)>, String> {
     let f = std::fs::File::open(zip_path).map_err(|e| format!("cannot open it: {e}"))?;
     let mut archive =
         zip::ZipArchive::new(f).map_err(|e| format!("is not a readable zip file: {e}"))?;
@@ -457,3 +401,7 @@ fn unzip_csvs(zip_path: &Path, dir: &Path) -> Result<Vec<(String, Option<String>
     }
     Ok(out)
 }
+
+#[cfg(test)]
+#[path = "focus_tests.rs"]
+mod tests;

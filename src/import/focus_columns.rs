@@ -6,8 +6,23 @@ pub enum Kind {
     Text,
     Money,
     Quantity,
+    Price,
     Time,
     Integer,
+}
+
+impl Kind {
+    /// The ledger's type for the column (queries/migrations/001_ledger.sql).
+    pub fn ledger_type(self) -> &'static str {
+        match self {
+            Kind::Text => "VARCHAR",
+            Kind::Money => "DECIMAL(18, 9)",
+            Kind::Quantity => "DECIMAL(28, 6)",
+            Kind::Price => "DECIMAL(28, 12)",
+            Kind::Time => "TIMESTAMP",
+            Kind::Integer => "BIGINT",
+        }
+    }
 }
 
 pub struct Column {
@@ -61,7 +76,7 @@ pub const COLUMNS: &[Column] = &[
     col("PricingQuantity", Kind::Quantity, false),
     col("PricingUnit", Kind::Text, false),
     col("PricingCategory", Kind::Text, false),
-    col("ListUnitPrice", Kind::Quantity, false),
+    col("ListUnitPrice", Kind::Price, false),
     Column {
         name: "InvoiceIssuerName",
         aliases: &["InvoiceIssuerName", "InvoiceIssuer"],

@@ -64,15 +64,21 @@ pub fn load_csv(c: &Connection, files: &[(String, Option<String>)]) -> Result<()
     .map_err(|e| reason(&e.to_string()))
 }
 
-fn load_one(c: &Connection, path: &str, table: &str) -> Result<(), CsvError> {
-    let lit = literal(path);
-    let Some(header) = header_line(c, &lit)? else {
+/// The file's delimiter and column names, from its header line.
+pub(super) fn header(c: &Connection, path: &str) -> Result<(char, Vec<String>), CsvError> {
+    let Some(header) = header_line(c, &literal(path))? else {
         return Err(CsvError::Other(
             "is empty; a FOCUS CSV starts with a header row".to_string(),
         ));
     };
     let delim = delimiter(&header);
-    let columns = split_header(&header, delim)
+    Ok((delim, split_header(&header, delim)))
+}
+
+fn load_one(c: &Connection, path: &str, table: &str) -> Result<(), CsvError> {
+    let lit = literal(path);
+    let (delim, names) = header(c, path)?;
+    let columns = names
         .iter()
         .map(|n| format!("{}: 'VARCHAR'", literal(n)))
         .collect::<Vec<_>>()
@@ -86,7 +92,7 @@ fn load_one(c: &Connection, path: &str, table: &str) -> Result<(), CsvError> {
     .map_err(|e| reason(&e.to_string()))
 }
 
-fn literal(s: &str) -> String {
+pub(super) fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 

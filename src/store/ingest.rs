@@ -61,7 +61,9 @@ impl Store {
         scope: &IngestScope,
         rows: &[LedgerRow],
     ) -> Result<IngestSummary, IngestError> {
-        self.ingest_with(scope, |c| append_rows(c, rows))
+        self.ingest_with(scope, |c| {
+            Ok(super::append::append_ledger_rows(c, "staging", rows)?)
+        })
     }
 
     /// Replaces `scope` with whatever `fill` stages (e.g. `INSERT INTO staging SELECT ... FROM read_csv(..)`).
@@ -97,6 +99,9 @@ impl Store {
                 replaced += on_scope(c, scope, "DELETE FROM ledger")?;
             }
             let written = c.execute(queries::INGEST_STAGING, [])?;
+            for scope in scopes {
+                cluster_by_time(c, scope)?;
+            }
             c.execute_batch(queries::DIMS_REBUILD)?;
             c.execute_batch(queries::DAILY_REBUILD)?;
             c.execute_batch(queries::MONTHLY_REBUILD)?;
@@ -123,6 +128,122 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Replaces `scopes` with rows that `fill` inserts straight into `ledger` (no staging table),
+    /// in one transaction: the scopes' rows are deleted first, `fill` inserts only rows of those
+    /// scopes and returns the scopes to record (e.g. with checksums known only once the rows are
+    /// read), then each scope's rows are put in time order if they arrived out of it, and the
+    /// rollups rebuilt. For bulk loads (file imports) whose rows carry unique keys by
+    /// construction; anything `fill` refuses rolls all of it back.
+    pub fn ingest_direct(
+        &self,
+        scopes: &[IngestScope],
+        fill: impl FnOnce(&Connection) -> Result<Vec<IngestScope>, IngestError>,
+    ) -> Result<IngestSummary, IngestError> {
+        let started = chrono::Utc::now().naive_utc();
+        self.bump_generation();
+        self.in_transaction(|c| {
+            c.execute_batch(ROLLUP_SCOPE_EMPTY)?;
+            let mut replaced = 0;
+            for scope in scopes {
+                on_scope(c, scope, ROLLUP_SCOPE_REPLACED)?;
+                replaced += on_scope(c, scope, "DELETE FROM ledger")?;
+            }
+            let recorded = fill(c)?;
+            let mut written = 0;
+            let mut counts = Vec::new();
+            for scope in &recorded {
+                cluster_by_time(c, scope)?;
+                on_scope(c, scope, ROLLUP_SCOPE_REPLACED)?;
+                let (filter, params) = scope_filter(scope);
+                let n: i64 = c.query_row(
+                    &format!("SELECT count(*) FROM ledger WHERE {filter}"),
+                    duckdb::params_from_iter(params.iter()),
+                    |r| r.get(0),
+                )?;
+                let n = usize::try_from(n).unwrap_or(0);
+                written += n;
+                counts.push(n);
+            }
+            c.execute_batch(queries::DIMS_REBUILD)?;
+            c.execute_batch(queries::DAILY_REBUILD)?;
+            c.execute_batch(queries::MONTHLY_REBUILD)?;
+            if written > 0 {
+                check_one_currency(c)?;
+            }
+            for (scope, n) in recorded.iter().zip(counts) {
+                record_run(c, scope, n, started)?;
+            }
+            Ok(IngestSummary {
+                rows_written: written,
+                rows_replaced: replaced,
+            })
+        })
+    }
+}
+
+/// Rows of one scope span at most this long per row group before they are re-sorted, so
+/// zone maps still skip the groups outside a month.
+const ROW_GROUP_SPAN_DAYS: i64 = 31;
+/// DuckDB's rows per row group.
+const ROW_GROUP_ROWS: i64 = 122_880;
+
+/// Re-inserts the rows of `scope` in time order if some row group of them spans more than
+/// [`ROW_GROUP_SPAN_DAYS`] (rows that arrived unordered); rows already clustered by time, as
+/// exports written by day or month are, skip the sort.
+fn cluster_by_time(c: &Connection, scope: &IngestScope) -> Result<(), IngestError> {
+    let spread = format!(
+        "SELECT count(*) FROM (SELECT rowid // {ROW_GROUP_ROWS} AS g, \
+         max(ChargePeriodStart) - min(ChargePeriodStart) AS span FROM ledger"
+    );
+    let filter = scope_filter(scope);
+    let late: i64 = c.query_row(
+        &format!(
+            "{spread} WHERE {} GROUP BY g) WHERE span > INTERVAL {ROW_GROUP_SPAN_DAYS} DAY",
+            filter.0
+        ),
+        duckdb::params_from_iter(filter.1.iter()),
+        |r| r.get(0),
+    )?;
+    if late == 0 {
+        return Ok(());
+    }
+    let params = || duckdb::params_from_iter(filter.1.iter());
+    c.execute(
+        &format!(
+            "CREATE OR REPLACE TEMP TABLE ingest_resort AS SELECT * FROM ledger WHERE {} \
+             ORDER BY ChargePeriodStart, x_RowKey",
+            filter.0
+        ),
+        params(),
+    )?;
+    c.execute(&format!("DELETE FROM ledger WHERE {}", filter.0), params())?;
+    c.execute_batch("INSERT INTO ledger SELECT * FROM ingest_resort; DROP TABLE ingest_resort")?;
+    Ok(())
+}
+
+/// The WHERE clause selecting a scope's ledger rows and its parameters.
+fn scope_filter(scope: &IngestScope) -> (&'static str, Vec<duckdb::types::Value>) {
+    use duckdb::types::Value;
+    let micros = |t: &NaiveDateTime| {
+        Value::Timestamp(
+            duckdb::types::TimeUnit::Microsecond,
+            t.and_utc().timestamp_micros(),
+        )
+    };
+    match scope {
+        IngestScope::Window { source, start, end } => (
+            "x_Source = ? AND ChargePeriodStart >= ? AND ChargePeriodStart < ?",
+            vec![Value::Text(source.clone()), micros(start), micros(end)],
+        ),
+        IngestScope::File { source, file, .. } => (
+            "x_Source = ? AND x_SourceFile = ?",
+            vec![Value::Text(source.clone()), Value::Text(file.clone())],
+        ),
+        IngestScope::Source { source } => ("x_Source = ?", vec![Value::Text(source.clone())]),
+    }
+}
+
 /// The last guard of the one-currency rule (sources check `[ledger] currency` first): a write
 /// that would leave two currencies in the ledger is refused, so no total ever adds them.
 fn check_one_currency(c: &Connection) -> Result<(), IngestError> {
@@ -137,64 +258,6 @@ fn check_one_currency(c: &Connection) -> Result<(), IngestError> {
             found.join(" and ")
         )));
     }
-    Ok(())
-}
-
-fn append_rows(c: &Connection, rows: &[LedgerRow]) -> Result<(), IngestError> {
-    let mut app = c.appender_to_catalog_and_db("staging", "temp", "main")?;
-    for r in rows {
-        let (bp_start, bp_end) = r.billing_period();
-        let s = |d: &rust_decimal::Decimal| d.to_string();
-        app.append_row(params![
-            s(&r.billed_cost),
-            s(&r.effective_cost),
-            r.list_cost.as_ref().map(s),
-            Option::<String>::None,
-            r.billing_account_id,
-            r.billing_account_name,
-            r.billing_currency,
-            bp_start,
-            bp_end,
-            r.charge_category,
-            Option::<String>::None,
-            r.charge_description,
-            r.charge_frequency,
-            r.charge_period_start,
-            r.charge_period_end,
-            r.consumed_quantity.as_ref().map(s),
-            r.consumed_unit,
-            r.consumed_quantity.as_ref().map(s),
-            r.consumed_unit,
-            r.pricing_category,
-            r.list_unit_price.as_ref().map(s),
-            r.invoice_issuer_name,
-            r.provider_name,
-            r.publisher_name,
-            r.region_id,
-            r.resource_id,
-            r.resource_name,
-            r.resource_type,
-            r.service_category,
-            r.service_subcategory,
-            r.service_name,
-            r.sku_id,
-            r.sku_price_details,
-            r.sub_account_id,
-            r.sub_account_name,
-            r.tags_json(),
-            r.source,
-            r.source_file,
-            r.row_key,
-            r.model,
-            r.token_type,
-            r.requests,
-            r.api_key_id,
-            r.api_key_name,
-            r.raw_usage_type,
-            r.unpriced,
-        ])?;
-    }
-    app.flush()?;
     Ok(())
 }
 
@@ -238,6 +301,9 @@ fn check_staged(c: &Connection, scope: &IngestScope, only: bool) -> Result<(), I
 const ROLLUP_SCOPE_STAGED: &str = "CREATE OR REPLACE TEMP TABLE rollup_scope AS \
      SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE) AS day, \
      CAST(date_trunc('month', ChargePeriodStart) AS DATE) AS month FROM staging";
+/// An empty `rollup_scope`, for writes that stage nothing ([`Store::ingest_direct`]).
+const ROLLUP_SCOPE_EMPTY: &str =
+    "CREATE OR REPLACE TEMP TABLE rollup_scope (x_Source VARCHAR, day DATE, month DATE)";
 /// The days (and months) of the ledger rows a scope replaces (completed by [`on_scope`]).
 const ROLLUP_SCOPE_REPLACED: &str = "INSERT INTO rollup_scope \
      SELECT DISTINCT x_Source, CAST(ChargePeriodStart AS DATE), \
@@ -245,21 +311,11 @@ const ROLLUP_SCOPE_REPLACED: &str = "INSERT INTO rollup_scope \
 
 /// Runs `head` (a statement over `ledger`) restricted to the ledger rows of `scope`.
 fn on_scope(c: &Connection, scope: &IngestScope, head: &str) -> Result<usize, IngestError> {
-    Ok(match scope {
-        IngestScope::Window { source, start, end } => c.execute(
-            &format!(
-                "{head} WHERE x_Source = ? AND ChargePeriodStart >= ? AND ChargePeriodStart < ?"
-            ),
-            params![source, start, end],
-        )?,
-        IngestScope::File { source, file, .. } => c.execute(
-            &format!("{head} WHERE x_Source = ? AND x_SourceFile = ?"),
-            params![source, file],
-        )?,
-        IngestScope::Source { source } => {
-            c.execute(&format!("{head} WHERE x_Source = ?"), [source])?
-        }
-    })
+    let (filter, params) = scope_filter(scope);
+    Ok(c.execute(
+        &format!("{head} WHERE {filter}"),
+        duckdb::params_from_iter(params.iter()),
+    )?)
 }
 
 fn record_run(

@@ -1,5 +1,6 @@
 //! The DuckDB ledger file: opening (with the lock check), migrations, and the one ingest path.
 
+pub mod append;
 mod ingest;
 mod lock;
 mod migrate;

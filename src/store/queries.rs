@@ -99,4 +99,8 @@ queries! {
     GATEWAY_SPOOL_OFFSET_INSERT = "gateway/spool_offset_insert.sql";
     GATEWAY_SPOOL_OFFSETS = "gateway/spool_offsets.sql";
     GATEWAY_STAGING = "gateway/staging.sql";
+    // The FOCUS Parquet lake (`export --lake`).
+    LAKE_ALLOCATION = "export/lake_allocation.sql";
+    LAKE_PARTITION = "export/lake_partition.sql";
+    LAKE_PARTITIONS = "export/lake_partitions.sql";
 }

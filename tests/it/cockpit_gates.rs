@@ -21,7 +21,7 @@ use tollgate::tui::db::{self, Request, Write};
 use tollgate::tui::screens::{dependencies, gates as gates_tab};
 use tollgate::tui::{Action, App, Effect, Keymap, Tab, Theme};
 
-use super::common::{openai_day, Env};
+use super::common::{cli_json, demo_db, openai_day, Env};
 
 pub(crate) const USER: &str = "tester";
 
@@ -535,35 +535,6 @@ fn a_g3_approval_in_the_cockpit_moves_the_overviews_baseline() {
 }
 
 // ---- the CLI twins -----------------------------------------------------------------------
-
-/// The demo DB as of 2026-11-20, written by the real binary.
-fn demo_db(env: &Env) -> std::path::PathBuf {
-    let db_path = env.db();
-    env.cmd()
-        .arg("--db")
-        .arg(&db_path)
-        .args(["demo", "--no-tui", "--as-of", "2026-11-20"])
-        .assert()
-        .success();
-    db_path
-}
-
-/// `tollgate --db DB ARGS`, which must succeed, its stdout parsed as JSON.
-pub fn cli_json(env: &Env, db: &std::path::Path, args: &[&str]) -> Value {
-    let out = env
-        .cmd()
-        .arg("--db")
-        .arg(db)
-        .args(args)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("json")
-}
 
 #[test]
 fn the_tabs_numbers_are_the_cli_twins_output() {

@@ -146,7 +146,7 @@ fn requests_json(dir: &TempDir, args: &[&str]) -> serde_json::Value {
     let mut all = vec!["--config", config.to_str().expect("path"), "requests"];
     all.extend(args);
     all.push("--json");
-    super::cockpit_gates::cli_json(
+    super::common::cli_json(
         &super::common::Env::new(),
         &dir.path().join("t.duckdb"),
         &all,

@@ -154,3 +154,32 @@ pub fn external_tool(program: &str, debian_package: &str) -> bool {
     eprintln!("SKIPPED: {hint}");
     false
 }
+
+/// The demo DB as of 2026-11-20, written by the real binary.
+pub fn demo_db(env: &Env) -> std::path::PathBuf {
+    let db_path = env.db();
+    env.cmd()
+        .arg("--db")
+        .arg(&db_path)
+        .args(["demo", "--no-tui", "--as-of", "2026-11-20"])
+        .assert()
+        .success();
+    db_path
+}
+
+/// `tollgate --db DB ARGS`, which must succeed, its stdout parsed as JSON.
+pub fn cli_json(env: &Env, db: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let out = env
+        .cmd()
+        .arg("--db")
+        .arg(db)
+        .args(args)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("json")
+}

@@ -40,6 +40,8 @@ mod gateway_spool;
 mod http_messages;
 mod import_focus;
 mod import_focus_broken;
+mod lake;
+mod lake_spark;
 mod live_spend;
 mod outcomes;
 mod prices;
