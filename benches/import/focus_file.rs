@@ -57,8 +57,9 @@ pub fn ensure(dir: &Path, today: NaiveDate, requests: usize) -> Files {
         drop(w);
         std::fs::rename(&tmp, &files.csv).expect("rename");
         eprintln!(
-            "wrote {} ({rows} rows) in {:.1}s",
+            "wrote {} ({} rows) in {:.1}s",
             files.csv.display(),
+            files.rows,
             started.elapsed().as_secs_f64()
         );
     }

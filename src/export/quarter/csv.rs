@@ -124,7 +124,8 @@ pub fn decisions(d: &QuarterData) -> String {
             vec![
                 x.id.to_string(),
                 x.breach_id.clone(),
-                x.gate.to_string(),
+                x.gate
+                    .map_or_else(|| "use-case".to_string(), |g| g.to_string()),
                 x.subject.clone(),
                 x.month.to_string(),
                 x.decision.as_str().to_string(),

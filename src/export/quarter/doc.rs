@@ -204,7 +204,8 @@ pub fn build(d: &QuarterData, files: &[&str]) -> Vec<Block> {
             .map(|x| {
                 vec![
                     x.decided_at.format("%Y-%m-%d %H:%M").to_string(),
-                    format!("{} {}", x.gate, x.gate.title()),
+                    x.gate
+                        .map_or_else(|| "use case".to_string(), |g| format!("{g} {}", g.title())),
                     x.subject.clone(),
                     x.month.to_string(),
                     x.decision.as_str().to_string(),
