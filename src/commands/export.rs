@@ -13,10 +13,10 @@ use crate::month::Month;
 use crate::quarter::Quarter;
 
 #[derive(Debug, Args)]
-#[command(group(clap::ArgGroup::new("period").args(["month", "quarter"]).conflicts_with("lake")))]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["month", "quarter", "lake"])))]
 pub struct ExportArgs {
     /// Month of the business-review pack (YYYY-MM)
-    #[arg(long, value_name = "M", value_parser = parse_month, required_unless_present_any = ["quarter", "lake"])]
+    #[arg(long, value_name = "M", value_parser = parse_month)]
     pub month: Option<Month>,
     /// Quarter of the board pack (YYYY-Qn, e.g. 2026-Q3)
     #[arg(long, value_name = "Q", value_parser = parse_quarter)]
