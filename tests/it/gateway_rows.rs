@@ -6,6 +6,7 @@
 use serde_json::json;
 
 use crate::common::Env;
+use crate::gateway_spool::{captured, with};
 
 /// One request record: the fields the readers look at; the rest are fixed.
 #[derive(Debug, Clone)]
@@ -38,37 +39,37 @@ impl Req {
         }
     }
 
-    /// The spool line `tollgate proxy` writes for this request.
+    /// The spool line `tollgate proxy` writes for this request: a record the real proxy wrote
+    /// (`gateway_spool::captured`: a priced chat, a priced Anthropic message, or its refusal)
+    /// with this request's values.
     fn line(&self) -> String {
-        let at = format!("{}Z", self.started_at.replace(' ', "T"));
-        json!({
-            "request_id": self.id,
-            "provider_request_id": format!("chatcmpl-{}", self.id),
-            "key_hint": self.key_hint,
-            "started_at": at,
-            "ended_at": at,
-            "provider": self.provider,
-            "endpoint": "/v1/chat/completions",
-            "model_requested": self.model,
-            "model": self.model,
-            "use_case": self.use_case,
-            "user": self.user,
-            "tags": {},
-            "status": if self.outcome == "refused" { 429 } else { 200 },
-            "outcome": self.outcome,
-            "stream": false,
-            "input_tokens": 100,
-            "cached_input_tokens": 0,
-            "cache_write_tokens": 0,
-            "cache_write_1h_tokens": 0,
-            "output_tokens": 20,
-            "reasoning_tokens": 0,
-            "cost_usd": self.cost,
-            "priced": self.cost.is_some(),
-            "latency_ms": 12.5,
-            "ttft_ms": null
-        })
-        .to_string()
+        let captured = captured();
+        let template = match (self.outcome, self.provider) {
+            ("refused", _) => &captured[5],
+            (_, "Anthropic") => &captured[2],
+            _ => &captured[0],
+        };
+        let at = format!("{}.000000Z", self.started_at.replace(' ', "T"));
+        let mut fields = vec![
+            ("request_id", json!(self.id)),
+            ("key_hint", json!(self.key_hint)),
+            ("started_at", json!(at)),
+            ("ended_at", json!(at)),
+            ("provider", json!(self.provider)),
+            ("model_requested", json!(self.model)),
+            ("use_case", json!(self.use_case)),
+            ("user", json!(self.user)),
+            ("outcome", json!(self.outcome)),
+            ("cost_usd", json!(self.cost)),
+            ("priced", json!(self.cost.is_some())),
+        ];
+        if self.outcome == "refused" {
+            // A pause or cap refusal (the captured one is a bad header's 400).
+            fields.push(("status", json!(429)));
+        } else {
+            fields.push(("model", json!(self.model)));
+        }
+        with(template, &fields)
     }
 }
 

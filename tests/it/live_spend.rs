@@ -3,20 +3,31 @@
 //! carry the gateway's cost of the hours after each provider's last billed data as a labelled
 //! estimate; when the bill for those hours arrives it replaces the estimate (never both).
 
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use super::common::*;
+use super::gateway_spool::{captured, with};
 
 const TODAY: &str = "2026-12-05";
 
+/// A priced record the real proxy wrote (`gateway_spool::captured`), re-dated and re-attributed.
 fn spool_line(id: &str, at: &str, provider: &str, use_case: &str, cost: &str) -> String {
-    let use_case = if use_case.is_empty() {
-        "null".to_string()
+    let captured = captured();
+    let template = if provider == "Anthropic" {
+        &captured[2]
     } else {
-        format!("\"{use_case}\"")
+        &captured[0]
     };
-    format!(
-        r#"{{"request_id":"{id}","provider_request_id":null,"key_hint":null,"started_at":"{at}","ended_at":"{at}","provider":"{provider}","endpoint":"/v1/chat/completions","model_requested":"m","model":"m","use_case":{use_case},"user":null,"tags":{{}},"status":200,"outcome":"ok","stream":false,"input_tokens":10,"cached_input_tokens":0,"cache_write_tokens":0,"cache_write_1h_tokens":0,"output_tokens":5,"reasoning_tokens":0,"cost_usd":"{cost}","priced":true,"latency_ms":1.0,"ttft_ms":null}}"#
+    let use_case = (!use_case.is_empty()).then_some(use_case);
+    with(
+        template,
+        &[
+            ("request_id", json!(id)),
+            ("started_at", json!(at)),
+            ("ended_at", json!(at)),
+            ("use_case", json!(use_case)),
+            ("cost_usd", json!(cost)),
+        ],
     ) + "\n"
 }
 
