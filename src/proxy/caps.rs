@@ -309,13 +309,7 @@ fn seed(dir: &Path, today: NaiveDate) -> HashMap<String, Decimal> {
         return out;
     };
     for f in files {
-        let hour = f
-            .file_name()
-            .and_then(|n| n.to_str())
-            .and_then(|n| n.strip_prefix("requests-"))
-            .and_then(|n| n.get(..10))
-            .unwrap_or_default()
-            .to_string();
+        let hour = super::spool::hour_of(&f).unwrap_or_default().to_string();
         if hour != before && hour < from {
             continue;
         }

@@ -203,6 +203,14 @@ pub fn file_name(hour: &str, instance: &str) -> String {
     format!("requests-{hour}-{instance}.jsonl")
 }
 
+/// The `YYYYMMDDHH` hour a spool file is named by ([`file_name`]'s inverse).
+pub fn hour_of(path: &Path) -> Option<&str> {
+    path.file_name()?
+        .to_str()?
+        .strip_prefix("requests-")?
+        .get(..10)
+}
+
 /// The spool files in `dir`, oldest hour first.
 pub fn files(dir: &Path) -> io::Result<Vec<PathBuf>> {
     let mut out: Vec<PathBuf> = std::fs::read_dir(dir)?
