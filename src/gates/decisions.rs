@@ -140,29 +140,15 @@ pub fn decide(
         });
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
-    let new_id = store.in_transaction(|c| -> Result<i64, StoreError> {
-        let new_id: i64 = c.query_row(
-            queries::GATES_DECISION_INSERT,
-            params![
-                breach.id,
-                breach.gate.as_str(),
-                breach.subject,
-                breach.month.to_string(),
-                decision.as_str(),
-                by,
-                note,
-                now,
-                money::cents(breach.value).to_string(),
-                money::cents(breach.threshold).to_string(),
-            ],
-            |r| r.get(0),
-        )?;
+    let mut rec = record(breach, 0, decision, by, note, now);
+    rec.id = store.in_transaction(|c| -> Result<i64, StoreError> {
+        let new_id = insert(c, &rec)?;
         if breach.gate == Gate::G3 && decision == Decision::Approved {
             c.execute(
                 queries::GATES_BASELINE_INSERT,
                 params![
                     breach.month.next().to_string(),
-                    money::cents(breach.value).to_string(),
+                    rec.value.to_string(),
                     new_id,
                     now
                 ],
@@ -170,7 +156,27 @@ pub fn decide(
         }
         Ok(new_id)
     })?;
-    Ok(record(breach, new_id, decision, by, note, now))
+    Ok(rec)
+}
+
+/// Appends `r` (its `id` ignored) to the audit log and returns the new row's id.
+fn insert(c: &duckdb::Connection, r: &DecisionRecord) -> Result<i64, duckdb::Error> {
+    c.query_row(
+        queries::GATES_DECISION_INSERT,
+        params![
+            r.breach_id,
+            r.gate.map_or(USE_CASE_GATE, Gate::as_str),
+            r.subject,
+            r.month.to_string(),
+            r.decision.as_str(),
+            r.by,
+            r.note,
+            r.decided_at,
+            r.value.to_string(),
+            r.threshold.to_string(),
+        ],
+        |row| row.get(0),
+    )
 }
 
 fn record(
@@ -296,36 +302,21 @@ pub fn decide_use_case(
     }
     let note = note.map(str::trim).filter(|n| !n.is_empty());
     let breach_id = format!("{USE_CASE_TARGET}{use_case}");
-    let month = Month::of(now.date());
-    let id: i64 = store.conn().query_row(
-        queries::GATES_DECISION_INSERT,
-        params![
-            breach_id,
-            USE_CASE_GATE,
-            use_case,
-            month.to_string(),
-            decision.as_str(),
-            by,
-            note,
-            now,
-            "0",
-            "0",
-        ],
-        |r| r.get(0),
-    )?;
-    Ok(DecisionRecord {
-        id,
+    let mut rec = DecisionRecord {
+        id: 0,
         breach_id,
         gate: None,
         subject: use_case.to_string(),
-        month,
+        month: Month::of(now.date()),
         decision,
         by: by.to_string(),
         note: note.map(str::to_string),
         decided_at: now,
         value: Decimal::ZERO,
         threshold: Decimal::ZERO,
-    })
+    };
+    rec.id = insert(store.conn(), &rec)?;
+    Ok(rec)
 }
 
 /// Each paused use case with the decision that paused it: the use cases whose latest
