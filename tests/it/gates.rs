@@ -835,22 +835,11 @@ fn cli_pauses_a_use_case_for_the_gateway_and_a_demo_db_never_does() {
         (json!(1), since)
     );
 
+    let cfg_arg = cfg.to_str().expect("config path");
     let json_of = |args: &[&str]| -> Value {
-        let out = env
-            .cmd()
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .output()
-            .expect("run");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("json")
+        let mut all = vec!["--config", cfg_arg];
+        all.extend(args);
+        cli_json(&env, &db, &all)
     };
     let log = json_of(&["gates", "log", "--json"]);
     assert_eq!(log[0]["breach_id"], "use-case:bot");
